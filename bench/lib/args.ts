@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+
+/** Flags every benchmark understands; each bench reads what it needs and ignores the rest. */
+export interface BenchArgs {
+  json: boolean;
+  devices?: number;
+  rows?: number;
+  models?: number;
+  threads?: number;
+  algorithms?: string[];
+}
+
+export function parseBenchArgs(argv: string[]): { names: string[]; args: BenchArgs } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      devices: { type: 'string' },
+      rows: { type: 'string' },
+      models: { type: 'string' },
+      threads: { type: 'string' },
+      algo: { type: 'string' },
+    },
+  });
+  const int = (text: string | undefined, flag: string): number | undefined => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`--${flag} must be a positive integer, got ${text}`);
+    return value;
+  };
+  return {
+    names: positionals,
+    args: {
+      json: values.json ?? false,
+      devices: int(values.devices, 'devices'),
+      rows: int(values.rows, 'rows'),
+      models: int(values.models, 'models'),
+      threads: int(values.threads, 'threads'),
+      algorithms: values.algo?.split(',').filter(Boolean),
+    },
+  };
+}
