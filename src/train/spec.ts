@@ -1,0 +1,375 @@
+import { parse as parseYaml } from 'yaml';
+import { AimassError, formatValue } from '../core/errors.ts';
+
+/** What a fleet predicts. */
+export type FleetTask = 'regression' | 'classification' | 'forecast' | 'anomaly';
+
+/** A search space for one param: a list of values, or a numeric range (log-scaled when `log`). */
+export type SearchSpace =
+  | readonly (number | string | boolean)[]
+  | { min: number; max: number; log?: boolean; integer?: boolean };
+
+export interface CandidateSpec {
+  /** Estimator or forecaster name (see `aimass algorithms`). */
+  algorithm: string;
+  /** Fixed params, merged under every sampled configuration. Default {}. */
+  params: Record<string, unknown>;
+  /** Params to search; each trial samples one value per entry. Default {} (one trial). */
+  search: Record<string, SearchSpace>;
+}
+
+export interface SplitSpec {
+  /** 'time' orders by the time column (default when a time column is set), else 'random'. */
+  method: 'time' | 'random' | 'stratified';
+  /** Fraction of rows for validation (model choice). Default 0.2. */
+  validation: number;
+  /** Fraction of rows for the final test score. Default 0.2. */
+  test: number;
+  /** Seed for random / stratified splits and every estimator. Default 1. */
+  seed: number;
+}
+
+export interface FleetSpec {
+  /** Fleet name: [A-Za-z0-9_.-], 1–64 characters. */
+  name: string;
+  /** Entity key column (one model per distinct value). */
+  key: string;
+  /** Time column (epoch ms after reading), or null. Default null. */
+  time: string | null;
+  /** Target column; null only for anomaly fleets. */
+  target: string | null;
+  task: FleetTask;
+  /** Feature columns, or 'auto' = every column except key, time and target columns. Default 'auto'. */
+  features: string[] | 'auto';
+  /** Preprocessing pipeline spec `{ steps: [{ step, params }] }` (see preprocess/pipeline). */
+  preprocess: { steps: { step: string; params?: Record<string, unknown> }[] };
+  split: SplitSpec;
+  /** Candidate algorithms with search spaces, or 'auto' = the task's default zoo. Default 'auto'. */
+  candidates: CandidateSpec[] | 'auto';
+  /** Selection metric name; its direction decides. Default rmse / accuracy / smape / (none for anomaly). */
+  metric: string;
+  /** Per-entity search budget. */
+  budget: {
+    /** Maximum trials (candidate configurations) per entity, baseline included. Default 12. */
+    maxTrials: number;
+    /** Soft per-entity time budget in ms; search stops after the trial that crosses it. Default 200. */
+    maxMillis: number;
+  };
+  /** Entities with fewer rows get the fallback model. Default 30. */
+  minRows: number;
+  fallback: {
+    /** Train a global model on all entities. Default true. */
+    global: boolean;
+    /** Number of k-means clusters of entity summaries for cluster-level models (0 = none). Default 0. */
+    clusters: number;
+  };
+  /** Quantization of learned floats in stored bundles. Default 'none'. */
+  compression: 'none' | 'f16' | 'i8';
+  forecast: {
+    /** Steps ahead to forecast and score. Default 24. */
+    horizon: number;
+    /** Season length in rows (e.g. 24 for hourly data with a daily cycle). Default 24. */
+    seasonPeriod: number;
+  };
+  /** Stored now, acted on by the monitor later. */
+  retraining: {
+    /** Retrain when the champion is older than this many days (0 = never). Default 0. */
+    maxAgeDays: number;
+    /** Retrain an entity when drift is detected on its features. Default false. */
+    onDrift: boolean;
+    /** Retrain when this many new rows arrived for an entity (0 = never). Default 0. */
+    newRows: number;
+  };
+  /** Entities per shard (unit of work on the queue). Default 250. */
+  shardSize: number;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+const TASKS: readonly FleetTask[] = ['regression', 'classification', 'forecast', 'anomaly'];
+const DEFAULT_METRIC: Record<FleetTask, string> = {
+  regression: 'rmse',
+  classification: 'accuracy',
+  forecast: 'smape',
+  anomaly: 'none',
+};
+
+function specError(field: string, value: unknown, expected: string): AimassError {
+  return new AimassError(
+    'SPEC_INVALID',
+    `fleet spec: "${field}" is ${formatValue(value)}; expected ${expected}`,
+    { field, value, expected },
+  );
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function checkKnown(object: Obj, path: string, known: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key))
+      throw specError(
+        path ? `${path}.${key}` : key,
+        object[key],
+        `one of the known fields (${known.join(', ')})`,
+      );
+  }
+}
+
+function str(object: Obj, field: string, path: string, fallback?: string | null): string | null {
+  const value = object[field];
+  if (value === undefined) {
+    if (fallback === undefined) throw specError(path, value, 'a string (required)');
+    return fallback;
+  }
+  if (value === null && fallback === null) return null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256)
+    throw specError(path, value, 'a non-empty string');
+  return value;
+}
+
+function num(
+  object: Obj,
+  field: string,
+  path: string,
+  fallback: number,
+  min: number,
+  max: number,
+  integer = false,
+): number {
+  const value = object[field] ?? fallback;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw specError(path, value, `${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+function bool(object: Obj, field: string, path: string, fallback: boolean): boolean {
+  const value = object[field] ?? fallback;
+  if (typeof value !== 'boolean') throw specError(path, value, 'true or false');
+  return value;
+}
+
+function oneOf<T extends string>(
+  object: Obj,
+  field: string,
+  path: string,
+  values: readonly T[],
+  fallback?: T,
+): T {
+  const value = object[field] ?? fallback;
+  if (!values.includes(value as T)) throw specError(path, value, `one of ${values.join(', ')}`);
+  return value as T;
+}
+
+function sub(object: Obj, field: string, path: string): Obj {
+  const value = object[field] ?? {};
+  if (!isObject(value)) throw specError(path, value, 'an object');
+  return value;
+}
+
+function parseSearchSpace(value: unknown, path: string): SearchSpace {
+  if (Array.isArray(value)) {
+    if (
+      value.length === 0 ||
+      value.some(
+        (v) =>
+          !['number', 'string', 'boolean'].includes(typeof v) ||
+          (typeof v === 'number' && !Number.isFinite(v)),
+      )
+    ) {
+      throw specError(path, value, 'a non-empty list of numbers, strings or booleans');
+    }
+    return value;
+  }
+  if (isObject(value)) {
+    checkKnown(value, path, ['min', 'max', 'log', 'integer']);
+    const min = num(value, 'min', `${path}.min`, Number.NaN, -1e12, 1e12);
+    const max = num(value, 'max', `${path}.max`, Number.NaN, min, 1e12);
+    const log = bool(value, 'log', `${path}.log`, false);
+    if (log && min <= 0) throw specError(`${path}.min`, min, 'a positive number when log is true');
+    return { min, max, log, integer: bool(value, 'integer', `${path}.integer`, false) };
+  }
+  throw specError(path, value, 'a list of values or {min, max, log?, integer?}');
+}
+
+function parseCandidates(value: unknown): CandidateSpec[] | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (!Array.isArray(value) || value.length === 0)
+    throw specError('candidates', value, '"auto" or a non-empty list of candidates');
+  return value.map((item, i): CandidateSpec => {
+    const path = `candidates[${i}]`;
+    if (typeof item === 'string') return { algorithm: item, params: {}, search: {} };
+    if (!isObject(item)) throw specError(path, item, 'an algorithm name or {algorithm, params?, search?}');
+    checkKnown(item, path, ['algorithm', 'params', 'search']);
+    const algorithm = str(item, 'algorithm', `${path}.algorithm`) as string;
+    const params = sub(item, 'params', `${path}.params`);
+    const searchObject = sub(item, 'search', `${path}.search`);
+    const search: Record<string, SearchSpace> = {};
+    for (const [param, space] of Object.entries(searchObject))
+      search[param] = parseSearchSpace(space, `${path}.search.${param}`);
+    return { algorithm, params: { ...params }, search };
+  });
+}
+
+function parsePipeline(value: unknown): FleetSpec['preprocess'] {
+  if (value === undefined) return { steps: [] };
+  const object = Array.isArray(value) ? { steps: value } : value;
+  if (!isObject(object) || !Array.isArray(object.steps))
+    throw specError('preprocess', value, 'a list of steps or {steps: [...]}');
+  checkKnown(object, 'preprocess', ['steps']);
+  const steps = object.steps.map((step, i) => {
+    const path = `preprocess.steps[${i}]`;
+    if (typeof step === 'string') return { step };
+    if (!isObject(step)) throw specError(path, step, 'a step name or {step, params?}');
+    checkKnown(step, path, ['step', 'params']);
+    const name = str(step, 'step', `${path}.step`) as string;
+    return step.params === undefined
+      ? { step: name }
+      : { step: name, params: { ...sub(step, 'params', `${path}.params`) } };
+  });
+  return { steps };
+}
+
+/**
+ * Validates a fleet spec (already parsed from JSON or YAML) and applies defaults in one place.
+ * Errors are SPEC_INVALID and name the offending field by its path (`budget.maxTrials`).
+ * Algorithm and pipeline-step names are checked against the registries by the engine, which knows them.
+ */
+export function validateFleetSpec(input: unknown): FleetSpec {
+  if (!isObject(input)) throw specError('(spec)', input, 'an object');
+  checkKnown(input, '', [
+    'name',
+    'key',
+    'time',
+    'target',
+    'task',
+    'features',
+    'preprocess',
+    'split',
+    'candidates',
+    'metric',
+    'budget',
+    'minRows',
+    'fallback',
+    'compression',
+    'forecast',
+    'retraining',
+    'shardSize',
+  ]);
+  const name = str(input, 'name', 'name') as string;
+  if (!NAME_PATTERN.test(name))
+    throw specError('name', name, 'letters, digits, "_", "." or "-", 1–64 characters');
+  const task = oneOf(input, 'task', 'task', TASKS);
+  const key = str(input, 'key', 'key') as string;
+  const time = str(input, 'time', 'time', null);
+  const target =
+    task === 'anomaly' ? str(input, 'target', 'target', null) : (str(input, 'target', 'target') as string);
+  if (task === 'forecast' && time === null)
+    throw specError('time', input.time, 'a time column (required for forecast fleets)');
+  let features: string[] | 'auto' = 'auto';
+  if (input.features !== undefined && input.features !== 'auto') {
+    if (
+      !Array.isArray(input.features) ||
+      input.features.length === 0 ||
+      input.features.some((f) => typeof f !== 'string' || f.length === 0)
+    ) {
+      throw specError('features', input.features, '"auto" or a non-empty list of column names');
+    }
+    features = [...(input.features as string[])];
+    const reserved = features.find((f) => f === key || f === target);
+    if (reserved) throw specError('features', reserved, 'feature columns other than the key and target');
+  }
+  const splitObject = sub(input, 'split', 'split');
+  checkKnown(splitObject, 'split', ['method', 'validation', 'test', 'seed']);
+  const split: SplitSpec = {
+    method: oneOf(
+      splitObject,
+      'method',
+      'split.method',
+      ['time', 'random', 'stratified'] as const,
+      time !== null ? 'time' : 'random',
+    ),
+    validation: num(splitObject, 'validation', 'split.validation', 0.2, 0, 0.9),
+    test: num(splitObject, 'test', 'split.test', 0.2, 0, 0.9),
+    seed: num(splitObject, 'seed', 'split.seed', 1, 0, 2 ** 32 - 1, true),
+  };
+  if (split.validation + split.test >= 1)
+    throw specError(
+      'split.test',
+      split.test,
+      `a fraction with validation + test < 1 (validation is ${split.validation})`,
+    );
+  if (split.method === 'time' && time === null)
+    throw specError('split.method', 'time', '"random" or "stratified" when the fleet has no time column');
+  if (split.method === 'stratified' && task !== 'classification')
+    throw specError(
+      'split.method',
+      'stratified',
+      '"time" or "random" (stratified needs a classification task)',
+    );
+  const budgetObject = sub(input, 'budget', 'budget');
+  checkKnown(budgetObject, 'budget', ['maxTrials', 'maxMillis']);
+  const fallbackObject = sub(input, 'fallback', 'fallback');
+  checkKnown(fallbackObject, 'fallback', ['global', 'clusters']);
+  const forecastObject = sub(input, 'forecast', 'forecast');
+  checkKnown(forecastObject, 'forecast', ['horizon', 'seasonPeriod']);
+  const retrainingObject = sub(input, 'retraining', 'retraining');
+  checkKnown(retrainingObject, 'retraining', ['maxAgeDays', 'onDrift', 'newRows']);
+  const metric = str(input, 'metric', 'metric', DEFAULT_METRIC[task]) as string;
+  return {
+    name,
+    key,
+    time,
+    target,
+    task,
+    features,
+    preprocess: parsePipeline(input.preprocess),
+    split,
+    candidates: parseCandidates(input.candidates),
+    metric,
+    budget: {
+      maxTrials: num(budgetObject, 'maxTrials', 'budget.maxTrials', 12, 1, 1000, true),
+      maxMillis: num(budgetObject, 'maxMillis', 'budget.maxMillis', 200, 1, 3_600_000),
+    },
+    minRows: num(input, 'minRows', 'minRows', 30, 1, 1e9, true),
+    fallback: {
+      global: bool(fallbackObject, 'global', 'fallback.global', true),
+      clusters: num(fallbackObject, 'clusters', 'fallback.clusters', 0, 0, 1000, true),
+    },
+    compression: oneOf(input, 'compression', 'compression', ['none', 'f16', 'i8'] as const, 'none'),
+    forecast: {
+      horizon: num(forecastObject, 'horizon', 'forecast.horizon', 24, 1, 100_000, true),
+      seasonPeriod: num(forecastObject, 'seasonPeriod', 'forecast.seasonPeriod', 24, 1, 100_000, true),
+    },
+    retraining: {
+      maxAgeDays: num(retrainingObject, 'maxAgeDays', 'retraining.maxAgeDays', 0, 0, 36500),
+      onDrift: bool(retrainingObject, 'onDrift', 'retraining.onDrift', false),
+      newRows: num(retrainingObject, 'newRows', 'retraining.newRows', 0, 0, 1e12, true),
+    },
+    shardSize: num(input, 'shardSize', 'shardSize', 250, 1, 1_000_000, true),
+  };
+}
+
+/** Parses a spec file's text: JSON when it starts with "{", YAML otherwise. */
+export function parseFleetSpecText(text: string, fileName = 'spec'): FleetSpec {
+  let parsed: unknown;
+  try {
+    parsed = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new AimassError(
+      'SPEC_INVALID',
+      `${fileName}: not valid ${text.trimStart().startsWith('{') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      { file: fileName },
+    );
+  }
+  return validateFleetSpec(parsed);
+}
