@@ -158,7 +158,7 @@ export function pearson(x: Float64Array, y: Float64Array): number {
   }
   if (!(sxx > 0 && syy > 0)) return 0;
   const r = sxy / Math.sqrt(sxx * syy);
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return Math.min(1, Math.max(-1, r));
 }
 
 /**
@@ -268,7 +268,7 @@ export function discreteMutualInformation(
       if (c > 0) mi += (c / n) * Math.log((c * n) / (countA[x] * countB[y]));
     }
   }
-  return mi > 0 ? mi : 0;
+  return Math.max(0, mi);
 }
 
 // ---- Column plumbing shared by the numeric steps ----
