@@ -1,7 +1,34 @@
+import { AFFINE8_LEVELS, decodeAffine8, encodeAffine8 } from './affine8.ts';
 import { AimassError } from './errors.ts';
+import { decodeFloat16Array, encodeFloat16Array, fitsFloat16 } from './float16.ts';
 
-/** Encoding tags of `weights` arrays. */
+/** Encoding tags of `weights` arrays (the byte before the data). */
 export const WEIGHTS_F64 = 0;
+export const WEIGHTS_F16 = 1;
+export const WEIGHTS_AFFINE8 = 2;
+export const WEIGHTS_F32 = 3;
+
+/**
+ * How `BinaryWriter.weights` stores learned floats. 'none': exact float64. 'f32': float32, relative
+ * error ≤ 2^-24. 'f16': IEEE half, relative error ≤ 2^-11 (absolute ≤ 2^-25 below 2^-14).
+ * 'i8': one byte per value on a per-array affine grid, absolute error ≤ step / 2 where
+ * step = (finite max - finite min) / 252. NaN and ±Infinity survive every mode; -0 only the float ones.
+ */
+export type WeightsQuantization = 'none' | 'f16' | 'i8' | 'f32';
+
+export interface BinaryWriterOptions {
+  /** Encoding of `weights()` arrays; everything else is always exact. Default 'none'. */
+  readonly quantize?: WeightsQuantization;
+}
+
+// A finite value that float32 would turn into Infinity forces float64.
+function fitsFloat32(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (Number.isFinite(value) && !Number.isFinite(Math.fround(value))) return false;
+  }
+  return true;
+}
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -14,10 +41,19 @@ export class BinaryWriter {
   private bytes: Uint8Array;
   private view: DataView;
   private length = 0;
+  readonly quantize: WeightsQuantization;
 
-  constructor(initialCapacity = 256) {
+  constructor(initialCapacity = 256, options: BinaryWriterOptions = {}) {
     this.bytes = new Uint8Array(initialCapacity);
     this.view = new DataView(this.bytes.buffer);
+    const quantize = options.quantize ?? 'none';
+    if (quantize !== 'none' && quantize !== 'f16' && quantize !== 'i8' && quantize !== 'f32')
+      throw new AimassError('PARAM_INVALID', `BinaryWriter: unknown quantize mode ${String(quantize)}`, {
+        field: 'quantize',
+        value: quantize,
+        expected: "'none' | 'f16' | 'i8' | 'f32'",
+      });
+    this.quantize = quantize;
   }
 
   get byteLength(): number {
@@ -123,8 +159,32 @@ export class BinaryWriter {
    * Learned floats that may be stored lossily (weights, thresholds, leaf values): written with a
    * one-byte encoding tag so the codec's quantization setting can apply. Exact arrays (category
    * tables, counts, split features) must use the typed methods above instead.
+   * Fallbacks keep the stated error bounds: an array with a finite value beyond the half range
+   * (|x| ≥ 65520) is written as float32 in 'f16' mode (float64 if it overflows float32 too), and
+   * an 'i8' array of ≤ 2 values or with an infinite finite range is written as exact float64
+   * (it would not be smaller).
    */
   weights(values: Float64Array): void {
+    const mode = this.quantize;
+    if (mode === 'i8' && values.length > 2) {
+      const quantized = encodeAffine8(values);
+      if (quantized !== null) {
+        this.u8(WEIGHTS_AFFINE8);
+        this.f64(quantized.min);
+        this.f64(quantized.step);
+        this.u8Array(quantized.codes);
+        return;
+      }
+    } else if (mode === 'f16' && fitsFloat16(values)) {
+      this.u8(WEIGHTS_F16);
+      this.u16Array(encodeFloat16Array(values));
+      return;
+    }
+    if ((mode === 'f16' || mode === 'f32') && fitsFloat32(values)) {
+      this.u8(WEIGHTS_F32);
+      this.f32Array(Float32Array.from(values));
+      return;
+    }
     this.u8(WEIGHTS_F64);
     this.f64Array(values);
   }
@@ -298,6 +358,16 @@ export class BinaryReader {
   weights(): Float64Array {
     const tag = this.u8();
     if (tag === WEIGHTS_F64) return this.f64Array();
+    if (tag === WEIGHTS_F16) return decodeFloat16Array(this.u16Array());
+    if (tag === WEIGHTS_F32) return Float64Array.from(this.f32Array());
+    if (tag === WEIGHTS_AFFINE8) {
+      const min = this.f64();
+      const step = this.f64();
+      // The grid must stay finite up to its largest code.
+      if (!Number.isFinite(min) || !(step >= 0) || !Number.isFinite(min + (AFFINE8_LEVELS - 1) * step))
+        throw this.corrupt(`invalid affine grid (min ${min}, step ${step})`);
+      return decodeAffine8(min, step, this.u8Array());
+    }
     throw this.corrupt(`unknown weights encoding ${tag}`);
   }
 
