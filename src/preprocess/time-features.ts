@@ -1,0 +1,208 @@
+import type { BinaryReader, BinaryWriter } from '../core/binary.ts';
+import { AimassError, paramError } from '../core/errors.ts';
+import { type ParamRules, resolveParams } from '../core/params.ts';
+import { type Column, type Frame, getColumn, withColumns } from '../data/frame.ts';
+import type { FitContext, Transformer } from './transformer.ts';
+
+/**
+ * Calendar features from an epoch-millisecond time column, in UTC shifted by a fixed
+ * `utcOffsetMinutes` (no daylight-saving rules: a fixed offset keeps train and serve identical).
+ * Each feature becomes a number column `<time>_<feature>`; the time column itself is kept.
+ * - hour: 0–23; dayOfWeek: 0 = Monday … 6 = Sunday; month: 1–12; dayOfYear: 1–366.
+ * - hourSin/Cos use the fractional hour of day (10:30 → 10.5) over 24; dowSin/Cos dayOfWeek / 7;
+ *   monthSin/Cos (month − 1) / 12.
+ * Missing or non-finite times give NaN in every feature. Integer arithmetic only (no Date objects).
+ */
+export const TIME_FEATURES = [
+  'hour',
+  'dayOfWeek',
+  'month',
+  'dayOfYear',
+  'hourSin',
+  'hourCos',
+  'dowSin',
+  'dowCos',
+  'monthSin',
+  'monthCos',
+] as const;
+export type TimeFeature = (typeof TIME_FEATURES)[number];
+
+export interface TimeFeaturesParams {
+  /** The time column; null = context.time. Default null. */
+  column: string | null;
+  /** Fixed offset added to UTC, in minutes (e.g. 60 for CET, −300 for EST). Default 0. */
+  utcOffsetMinutes: number;
+  /** Which features to add, in this order. Default: all of TIME_FEATURES. */
+  features: TimeFeature[];
+}
+
+const defaults: TimeFeaturesParams = { column: null, utcOffsetMinutes: 0, features: [...TIME_FEATURES] };
+const rules: ParamRules<TimeFeaturesParams> = {
+  column: { type: 'string', nullable: true },
+  utcOffsetMinutes: { type: 'number', integer: true, min: -1440, max: 1440 },
+  features: { type: 'stringArray', minLength: 1 },
+};
+
+export interface TimeFeaturesState {
+  readonly column: string;
+  readonly utcOffsetMinutes: number;
+  readonly features: readonly TimeFeature[];
+}
+
+function resolveTimeParams(given?: unknown): Readonly<TimeFeaturesParams> {
+  const params = resolveParams('time-features', defaults, rules, given);
+  for (const feature of params.features)
+    if (!(TIME_FEATURES as readonly string[]).includes(feature))
+      throw paramError(
+        'time-features',
+        'features',
+        params.features,
+        `names from ${TIME_FEATURES.join(', ')}`,
+      );
+  if (new Set(params.features).size !== params.features.length)
+    throw paramError('time-features', 'features', params.features, 'no repeated names');
+  return params;
+}
+
+function timeValues(frame: Frame, name: string): Float64Array {
+  const column = getColumn(frame, name);
+  if (column.type === 'time' || column.type === 'number') return column.values;
+  throw new AimassError('DATA_INVALID', `time-features: column "${name}" is ${column.type}, expected time`, {
+    column: name,
+    expected: 'time',
+  });
+}
+
+const MS_PER_DAY = 86_400_000;
+const MS_PER_HOUR = 3_600_000;
+const TWO_PI = 2 * Math.PI;
+
+/**
+ * Month (1–12) and day of year (1–366) of a day number (days since 1970-01-01), by Howard
+ * Hinnant's civil_from_days: exact integer arithmetic over the proleptic Gregorian calendar.
+ * Writes into `out` to avoid allocating per row.
+ */
+function civilMonthAndDayOfYear(days: number, out: Float64Array): void {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // from March 1st
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  // doy counts from March 1st; Jan/Feb belong to the next calendar year.
+  out[0] = month;
+  out[1] = month <= 2 ? doy - 305 : doy + 60 + (leap ? 1 : 0);
+}
+
+const civil = new Float64Array(2);
+
+/** Fills one output array per requested feature; one pass over the time values. */
+export function timeFeatureKernel(
+  times: Float64Array,
+  utcOffsetMinutes: number,
+  features: readonly TimeFeature[],
+  outputs: readonly Float64Array[],
+): void {
+  const offsetMs = utcOffsetMinutes * 60_000;
+  const n = times.length;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    if (!Number.isFinite(t)) {
+      for (const out of outputs) out[i] = Number.NaN;
+      continue;
+    }
+    const local = t + offsetMs;
+    const days = Math.floor(local / MS_PER_DAY);
+    const hourOfDay = (local - days * MS_PER_DAY) / MS_PER_HOUR;
+    const dow = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (3 with Monday = 0)
+    civilMonthAndDayOfYear(days, civil);
+    for (let k = 0; k < features.length; k++) {
+      let value: number;
+      switch (features[k]) {
+        case 'hour':
+          value = Math.floor(hourOfDay);
+          break;
+        case 'dayOfWeek':
+          value = dow;
+          break;
+        case 'month':
+          value = civil[0];
+          break;
+        case 'dayOfYear':
+          value = civil[1];
+          break;
+        case 'hourSin':
+          value = Math.sin((TWO_PI * hourOfDay) / 24);
+          break;
+        case 'hourCos':
+          value = Math.cos((TWO_PI * hourOfDay) / 24);
+          break;
+        case 'dowSin':
+          value = Math.sin((TWO_PI * dow) / 7);
+          break;
+        case 'dowCos':
+          value = Math.cos((TWO_PI * dow) / 7);
+          break;
+        case 'monthSin':
+          value = Math.sin((TWO_PI * (civil[0] - 1)) / 12);
+          break;
+        default:
+          value = Math.cos((TWO_PI * (civil[0] - 1)) / 12);
+      }
+      outputs[k][i] = value;
+    }
+  }
+}
+
+export function timeFeatureNames(state: TimeFeaturesState): string[] {
+  return state.features.map((f) => `${state.column}_${f}`);
+}
+
+export const timeFeaturesTransformer: Transformer<TimeFeaturesParams, TimeFeaturesState> = {
+  name: 'time-features',
+  stateVersion: 1,
+  params: resolveTimeParams,
+  fit(frame: Frame, given: unknown, context: FitContext): TimeFeaturesState {
+    const params = resolveTimeParams(given);
+    const column = params.column ?? context.time;
+    if (column === undefined)
+      throw paramError('time-features', 'column', null, 'a column name (no context.time)');
+    timeValues(frame, column);
+    return { column, utcOffsetMinutes: params.utcOffsetMinutes, features: params.features };
+  },
+  transform(state: TimeFeaturesState, frame: Frame): Frame {
+    const times = timeValues(frame, state.column);
+    const outputs = state.features.map(() => new Float64Array(frame.rowCount));
+    timeFeatureKernel(times, state.utcOffsetMinutes, state.features, outputs);
+    const names = timeFeatureNames(state);
+    return withColumns(
+      frame,
+      outputs.map((values, k): Column => ({ type: 'number', name: names[k], values })),
+    );
+  },
+  encode(state: TimeFeaturesState, writer: BinaryWriter): void {
+    writer.string(state.column);
+    writer.i32(state.utcOffsetMinutes);
+    const codes = new Uint8Array(state.features.map((f) => TIME_FEATURES.indexOf(f)));
+    writer.u8Array(codes);
+  },
+  decode(reader: BinaryReader): TimeFeaturesState {
+    const column = reader.string();
+    const utcOffsetMinutes = reader.i32();
+    if (Math.abs(utcOffsetMinutes) > 1440) throw reader.corrupt(`utcOffsetMinutes ${utcOffsetMinutes}`);
+    const codes = reader.u8Array();
+    if (codes.length === 0) throw reader.corrupt('no features');
+    const features: TimeFeature[] = [];
+    for (const code of codes) {
+      if (code >= TIME_FEATURES.length) throw reader.corrupt(`feature code ${code}`);
+      features.push(TIME_FEATURES[code]);
+    }
+    if (new Set(features).size !== features.length) throw reader.corrupt('repeated feature');
+    return { column, utcOffsetMinutes, features };
+  },
+};
