@@ -160,10 +160,8 @@ export const outliersTransformer: Transformer<OutliersParams, OutliersState> = {
     return mapNumberColumns(NAME, frame, state.columns, (j, input, output) => {
       const lo = lower[j];
       const hi = upper[j];
-      for (let i = 0; i < input.length; i++) {
-        const v = input[i];
-        output[i] = v < lo ? lo : v > hi ? hi : v;
-      }
+      // Math.max/min keep NaN as NaN: a missing value is not an outlier.
+      for (let i = 0; i < input.length; i++) output[i] = Math.min(hi, Math.max(lo, input[i]));
     });
   },
   encode(state: OutliersState, writer: BinaryWriter): void {
