@@ -139,5 +139,5 @@ function swapRows(vertices: Float64Array, values: Float64Array, a: number, b: nu
 }
 
 function clamp(value: number, low: number, high: number): number {
-  return value < low ? low : value > high ? high : value;
+  return Math.min(Math.max(value, low), high);
 }
