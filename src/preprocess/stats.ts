@@ -32,14 +32,14 @@ export function sortedFinite(values: Float64Array): Float64Array {
 }
 
 /**
- * numpy.percentile(method='linear') of an ascending array at q in [0, 1]: linear interpolation at
- * virtual index (n-1)q, with numpy's own index formula and its two-sided lerp so results agree to
- * the last bit in practice. NaN for an empty array.
+ * numpy.percentile(method='linear') of an ascending array at q in [0, 1] (pass percent / 100, as
+ * numpy does): linear interpolation at virtual index (n-1)q with numpy's two-sided lerp, so results
+ * agree with numpy to the last bit. NaN for an empty array.
  */
 export function quantileSorted(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
-  const virtual = n * q + (1 - q) - 1;
+  const virtual = (n - 1) * q;
   if (virtual <= 0) return sorted[0];
   if (virtual >= n - 1) return sorted[n - 1];
   const below = Math.floor(virtual);
@@ -201,38 +201,39 @@ export function correlationRatio(x: Float64Array, codes: Int32Array, levels: num
 }
 
 /**
- * Equal-frequency binning: edges at the `bins`-quantiles of the finite values (duplicates merged,
- * so tied values always share a bin); code = number of edges <= x, -1 for non-finite x.
- * Returns the number of codes in use (max code + 1). Quantile bins make the mutual-information
- * estimate invariant to monotone rescaling of x, as true mutual information is.
+ * Equal-frequency binning by rank: code = floor(bins · midrank / n), where the midrank of x is the
+ * mean of (count < x) and (count <= x) over the n finite values; -1 for non-finite x. Tied values
+ * share a bin, and any value holding at least n / bins rows gets a bin no other such value shares
+ * (a zero-inflated or binary column keeps its levels apart). Codes depend on ranks only, so the
+ * mutual-information estimate is invariant to monotone rescaling, as true mutual information is.
+ * Returns `bins` (some codes may be unused).
  */
 export function quantileBinCodes(values: Float64Array, bins: number, out: Int32Array): number {
   const sorted = sortedFinite(values);
-  const edges = new Float64Array(Math.max(0, bins - 1));
-  let edgeCount = 0;
-  for (let b = 1; b < bins; b++) {
-    const edge = quantileSorted(sorted, b / bins);
-    if (edgeCount === 0 || edge > edges[edgeCount - 1]) edges[edgeCount++] = edge;
-  }
-  let used = 0;
+  const n = sorted.length;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
       out[i] = -1;
       continue;
     }
-    // Upper-bound binary search: the count of edges <= v.
-    let lo = 0;
-    let hi = edgeCount;
+    let lo = 0; // first index with sorted[index] >= v
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (edges[mid] <= v) lo = mid + 1;
+      if (sorted[mid] < v) lo = mid + 1;
       else hi = mid;
     }
-    out[i] = lo;
-    if (lo + 1 > used) used = lo + 1;
+    const below = lo;
+    hi = n; // first index with sorted[index] > v
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = Math.min(bins - 1, Math.floor((bins * (below + lo)) / (2 * n)));
   }
-  return used;
+  return bins;
 }
 
 /**
