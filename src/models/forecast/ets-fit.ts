@@ -170,11 +170,13 @@ export function fitEts(y: Float64Array, spec: EtsSpec): EtsFit {
     });
     let result = minimizeBounded(objective, theta, lower, upper, {
       maxIterations: 300,
+      maxEvaluations: 1000,
       functionTolerance: 1e-10,
     });
     // A restart with fresh curvature memory polishes the end point cheaply.
     const restart = minimizeBounded(objective, result.x, lower, upper, {
       maxIterations: 60,
+      maxEvaluations: 200,
       functionTolerance: 1e-10,
     });
     if (restart.value <= result.value) result = restart;

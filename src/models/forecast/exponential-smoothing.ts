@@ -128,7 +128,8 @@ function resolve(given?: unknown): Readonly<ExponentialSmoothingParams> {
 /** statsmodels' AICc: k = m (with a season) + 2 * has trend + 2 + damped. */
 export function etsAicc(sse: number, n: number, trend: boolean, damped: boolean, period: number): number {
   const k = period + 2 * (trend ? 1 : 0) + 2 + (damped ? 1 : 0);
-  const aic = n * Math.log(Math.max(sse, Number.MIN_VALUE) / n) + 2 * k;
+  // A perfect fit (SSE 0) gets a finite floor, so ties still go to the model with fewer parameters.
+  const aic = n * Math.log(Math.max(sse / n, 1e-300)) + 2 * k;
   const denominator = n - k - 3;
   return denominator > 0 ? aic + (2 * (k + 2) * (k + 3)) / denominator : Number.POSITIVE_INFINITY;
 }

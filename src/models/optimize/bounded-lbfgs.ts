@@ -14,6 +14,8 @@ export type ObjectiveWithGradient = (x: Float64Array, gradient: Float64Array) =>
 export interface BoundedLbfgsOptions {
   /** Maximum quasi-Newton iterations. Default 200. */
   maxIterations?: number;
+  /** Maximum objective evaluations (line-search trials included). Default 20 * maxIterations. */
+  maxEvaluations?: number;
   /** Correction pairs kept. Default 8. */
   memory?: number;
   /** Stop when max |projected gradient| <= gradientTolerance. Default 1e-8. */
@@ -40,6 +42,7 @@ export function minimizeBounded(
   options: BoundedLbfgsOptions = {},
 ): MinimizeResult {
   const maxIterations = options.maxIterations ?? 200;
+  const maxEvaluations = options.maxEvaluations ?? 20 * maxIterations;
   const memory = options.memory ?? 8;
   const gradientTolerance = options.gradientTolerance ?? 1e-8;
   const functionTolerance = options.functionTolerance ?? 1e-12;
@@ -65,7 +68,7 @@ export function minimizeBounded(
 
   let iteration = 0;
   let converged = false;
-  while (iteration < maxIterations) {
+  while (iteration < maxIterations && evaluations < maxEvaluations) {
     iteration++;
     // Projected gradient: zero where a bound is active and the gradient points out of the box.
     let largest = 0;
@@ -99,7 +102,7 @@ export function minimizeBounded(
     let step = 1;
     let accepted = false;
     let trialValue = value;
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; attempt < 40 && evaluations < maxEvaluations; attempt++) {
       let decrease = 0;
       for (let i = 0; i < n; i++) {
         trial[i] = clamp(x[i] + step * direction[i], lower[i], upper[i]);
