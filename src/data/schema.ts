@@ -81,14 +81,14 @@ export function inferSchema(
     const values: string[] = [];
     for (const row of rows) if (c < row.length) values.push(row[c]);
     const { type, allMissing } = inferTextColumnType(values, missing);
-    if (allMissing) {
-      warnings.push(
-        `column "${name}" has no value in the first ${rows.length} rows; read as category (declare its type in the schema to change that)`,
-      );
-    }
+    if (allMissing) warnings.push(allMissingWarning(name, rows.length));
     return { name, type, inferred: true };
   });
   return { columns, warnings };
+}
+
+export function allMissingWarning(name: string, rows: number): string {
+  return `column "${name}" has no value in the first ${rows} rows; read as category (declare its type in the schema to change that)`;
 }
 
 const TYPES: readonly ColumnType[] = ['number', 'category', 'time', 'boolean'];

@@ -1,9 +1,9 @@
 import { AimassError } from '../../core/errors.ts';
 import { bomLength, decodeUtf8 } from '../bytes.ts';
 import { ColumnStore } from '../column-store.ts';
-import type { Frame } from '../frame.ts';
 import { createMissingMatcher, type MissingMatcher } from '../missing.ts';
-import { type ReadReport, ReportBuilder } from '../read-report.ts';
+import { ReportBuilder } from '../read-report.ts';
+import type { PushReader, ReadResult } from '../read-source.ts';
 import { inferSchema, type ResolvedColumn } from '../schema.ts';
 import type { ResolvedCsvOptions } from './csv-options.ts';
 import { createRowLoopState, finishBadRow, parseRows, type RowLoopState } from './parse-rows.ts';
@@ -22,7 +22,7 @@ interface SampleRow {
  * header, sample (the first `inferRows` rows kept as strings to infer the schema), then rows
  * (the byte-level loop of parse-rows.ts).
  */
-export class CsvReader {
+export class CsvReader implements PushReader {
   private phase: 'header' | 'sample' | 'rows' = 'header';
   private delimiter = -1;
   private names: string[] = [];
@@ -46,7 +46,7 @@ export class CsvReader {
   }
 
   /** Reads what it can of `buf`; returns the number of bytes used (the rest is an unfinished row). */
-  push(buf: Uint8Array, final: boolean): number {
+  push(buf: Buffer, final: boolean): number {
     let pos = 0;
     const end = buf.length;
     if (this.phase === 'header') {
@@ -61,7 +61,7 @@ export class CsvReader {
   }
 
   /** The frame and report; `bytesRead` is the input size the caller fed. */
-  finish(bytesRead: number): { frame: Frame; report: ReadReport } {
+  finish(bytesRead: number): ReadResult {
     this.report.bytesRead = bytesRead;
     if (this.phase !== 'rows') {
       throw new AimassError('FILE_INVALID', `${this.options.fileName}: no header line (the input is empty)`, {
@@ -136,9 +136,12 @@ export class CsvReader {
   }
 
   private startRows(): void {
+    // Rows that will be rejected for their shape say nothing about the column types.
+    const width = this.names.length;
+    const wellFormed = this.sample.filter((s) => s.row.fields.length === width && !s.row.unterminated);
     const { columns, warnings } = inferSchema(
       this.names,
-      this.sample.map((s) => s.row.fields),
+      (wellFormed.length > 0 ? wellFormed : this.sample).map((s) => s.row.fields),
       this.missing,
       this.options.schema,
     );
