@@ -101,7 +101,20 @@ function civilMonthAndDayOfYear(days: number, out: Float64Array): void {
 
 const civil = new Float64Array(2);
 
-/** Fills one output array per requested feature; one pass over the time values. */
+/** sin/cos of 2π·k/period for k = 0..period-1: day of week and month take a table lookup. */
+function cycleTable(period: number, trig: (x: number) => number): Float64Array {
+  return Float64Array.from({ length: period }, (_, k) => trig((TWO_PI * k) / period));
+}
+const DOW_SIN = cycleTable(7, Math.sin);
+const DOW_COS = cycleTable(7, Math.cos);
+const MONTH_SIN = cycleTable(12, Math.sin);
+const MONTH_COS = cycleTable(12, Math.cos);
+
+/**
+ * Fills one output array per requested feature. A first pass derives the calendar parts the
+ * features need (the civil calendar only when month or day of year is asked for); then each
+ * feature is one tight loop. Rows with a non-finite time get NaN everywhere.
+ */
 export function timeFeatureKernel(
   times: Float64Array,
   utcOffsetMinutes: number,
@@ -110,51 +123,60 @@ export function timeFeatureKernel(
 ): void {
   const offsetMs = utcOffsetMinutes * 60_000;
   const n = times.length;
+  const needCivil = features.some(
+    (f) => f === 'month' || f === 'dayOfYear' || f === 'monthSin' || f === 'monthCos',
+  );
+  const hourOfDay = new Float64Array(n);
+  const dow = new Int32Array(n); // -1 = missing time
+  const month = needCivil ? new Int32Array(n) : dow;
+  const dayOfYear = needCivil ? new Int32Array(n) : dow;
   for (let i = 0; i < n; i++) {
     const t = times[i];
     if (!Number.isFinite(t)) {
-      for (const out of outputs) out[i] = Number.NaN;
+      hourOfDay[i] = Number.NaN;
+      dow[i] = -1;
       continue;
     }
     const local = t + offsetMs;
     const days = Math.floor(local / MS_PER_DAY);
-    const hourOfDay = (local - days * MS_PER_DAY) / MS_PER_HOUR;
-    const dow = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (3 with Monday = 0)
-    civilMonthAndDayOfYear(days, civil);
-    for (let k = 0; k < features.length; k++) {
-      let value: number;
-      switch (features[k]) {
-        case 'hour':
-          value = Math.floor(hourOfDay);
-          break;
-        case 'dayOfWeek':
-          value = dow;
-          break;
-        case 'month':
-          value = civil[0];
-          break;
-        case 'dayOfYear':
-          value = civil[1];
-          break;
-        case 'hourSin':
-          value = Math.sin((TWO_PI * hourOfDay) / 24);
-          break;
-        case 'hourCos':
-          value = Math.cos((TWO_PI * hourOfDay) / 24);
-          break;
-        case 'dowSin':
-          value = Math.sin((TWO_PI * dow) / 7);
-          break;
-        case 'dowCos':
-          value = Math.cos((TWO_PI * dow) / 7);
-          break;
-        case 'monthSin':
-          value = Math.sin((TWO_PI * (civil[0] - 1)) / 12);
-          break;
-        default:
-          value = Math.cos((TWO_PI * (civil[0] - 1)) / 12);
-      }
-      outputs[k][i] = value;
+    hourOfDay[i] = (local - days * MS_PER_DAY) / MS_PER_HOUR;
+    dow[i] = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday (3 with Monday = 0)
+    if (needCivil) {
+      civilMonthAndDayOfYear(days, civil);
+      month[i] = civil[0];
+      dayOfYear[i] = civil[1];
+    }
+  }
+  for (let k = 0; k < features.length; k++) {
+    const out = outputs[k];
+    const feature = features[k];
+    if (feature === 'hour') {
+      for (let i = 0; i < n; i++) out[i] = Math.floor(hourOfDay[i]);
+      continue;
+    }
+    if (feature === 'hourSin' || feature === 'hourCos') {
+      const trig = feature === 'hourSin' ? Math.sin : Math.cos;
+      for (let i = 0; i < n; i++) out[i] = trig((TWO_PI * hourOfDay[i]) / 24);
+      continue;
+    }
+    // Integer parts: value (or table entry) per row, NaN where the time is missing.
+    const [parts, table, base] =
+      feature === 'dayOfWeek'
+        ? [dow, null, 0]
+        : feature === 'dowSin'
+          ? [dow, DOW_SIN, 0]
+          : feature === 'dowCos'
+            ? [dow, DOW_COS, 0]
+            : feature === 'month'
+              ? [month, null, 0]
+              : feature === 'monthSin'
+                ? [month, MONTH_SIN, 1]
+                : feature === 'monthCos'
+                  ? [month, MONTH_COS, 1]
+                  : [dayOfYear, null, 0];
+    for (let i = 0; i < n; i++) {
+      const v = parts[i];
+      out[i] = dow[i] < 0 ? Number.NaN : table === null ? v : table[v - base];
     }
   }
 }
