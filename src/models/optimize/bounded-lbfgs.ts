@@ -22,6 +22,8 @@ export interface BoundedLbfgsOptions {
   gradientTolerance?: number;
   /** Stop when the relative decrease of one iteration is below this (scipy's `ftol`). Default 1e-12. */
   functionTolerance?: number;
+  /** Distance to a bound under which a variable pushed outward counts as active. Default 1e-3. */
+  activeMargin?: number;
   /** Largest move of any variable on the first iteration (later steps are scaled by curvature). Default 0.1. */
   initialStep?: number;
 }
@@ -47,6 +49,7 @@ export function minimizeBounded(
   const gradientTolerance = options.gradientTolerance ?? 1e-8;
   const functionTolerance = options.functionTolerance ?? 1e-12;
   const initialStep = options.initialStep ?? 0.1;
+  const activeMargin = options.activeMargin ?? 1e-3;
   const n = start.length;
 
   const x = new Float64Array(n);
@@ -56,6 +59,7 @@ export function minimizeBounded(
   const trialGradient = new Float64Array(n);
   const direction = new Float64Array(n);
   const projected = new Float64Array(n);
+  const activeSide = new Int8Array(n);
   const sHistory = new Float64Array(memory * n);
   const yHistory = new Float64Array(memory * n);
   const rho = new Float64Array(memory);
@@ -70,33 +74,52 @@ export function minimizeBounded(
   let converged = false;
   while (iteration < maxIterations && evaluations < maxEvaluations) {
     iteration++;
-    // Projected gradient: zero where a bound is active and the gradient points out of the box.
+    // Bertsekas' epsilon-active set: a variable within epsilon of a bound, with the gradient pushing
+    // outward, is sent straight to that bound and left out of the quasi-Newton step. Without the
+    // margin, a direction that leans out of the box is cut by the projection at every iteration and
+    // the line search crawls.
+    let stationarity = 0;
+    for (let i = 0; i < n; i++) {
+      const moved = Math.abs(clamp(x[i] - g[i], lower[i], upper[i]) - x[i]);
+      if (moved > stationarity) stationarity = moved;
+    }
+    const margin = Math.min(activeMargin, stationarity);
     let largest = 0;
+    let offBound = false;
     for (let i = 0; i < n; i++) {
       let p = g[i];
-      if (lower[i] === upper[i] || (x[i] <= lower[i] && p > 0) || (x[i] >= upper[i] && p < 0)) p = 0;
+      let side = 0;
+      if (lower[i] === upper[i]) side = 2;
+      else if (x[i] <= lower[i] + margin && p > 0) side = -1;
+      else if (x[i] >= upper[i] - margin && p < 0) side = 1;
+      if (side !== 0) {
+        p = 0;
+        if (side !== 2 && x[i] !== (side < 0 ? lower[i] : upper[i])) offBound = true;
+      }
+      activeSide[i] = side;
       projected[i] = p;
       const a = Math.abs(p);
       if (a > largest) largest = a;
     }
-    if (largest <= gradientTolerance) {
+    if (largest <= gradientTolerance && !offBound) {
       converged = true;
       break;
     }
     computeDirection(projected, direction, sHistory, yHistory, rho, alphaBuffer, stored, head, memory, n);
     let slope = 0;
-    for (let i = 0; i < n; i++) {
-      if (projected[i] === 0) direction[i] = 0;
-      slope += direction[i] * g[i];
-    }
-    if (stored === 0 || !(slope < 0)) {
+    for (let i = 0; i < n; i++) if (activeSide[i] === 0) slope += direction[i] * g[i];
+    if (largest > 0 && (stored === 0 || !(slope < 0))) {
       // Steepest descent, scaled so the largest move is `initialStep`.
       stored = 0;
-      slope = 0;
-      for (let i = 0; i < n; i++) {
-        direction[i] = (-projected[i] / largest) * initialStep;
-        slope += direction[i] * g[i];
-      }
+      for (let i = 0; i < n; i++) direction[i] = (-projected[i] / largest) * initialStep;
+    }
+    slope = 0;
+    for (let i = 0; i < n; i++) {
+      const side = activeSide[i];
+      if (side === 2) direction[i] = 0;
+      else if (side !== 0) direction[i] = (side < 0 ? lower[i] : upper[i]) - x[i];
+      else if (largest === 0) direction[i] = 0;
+      slope += direction[i] * g[i];
     }
 
     let step = 1;
