@@ -1,7 +1,12 @@
+import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalQueue } from './local-queue.ts';
+import { test } from 'node:test';
+import { isAimassError } from '../core/errors.ts';
+import { openSqlite, schemaVersion } from '../store/sqlite/connection.ts';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { LocalQueue, openLocalQueue } from './local-queue.ts';
 import { queueConformance } from './queue-conformance.ts';
 
 queueConformance('local (SQLite)', async (options) => {
@@ -11,4 +16,54 @@ queueConformance('local (SQLite)', async (options) => {
     open: () => new LocalQueue({ path, synchronous: 'NORMAL', ...options }),
     destroy: () => rm(dir, { recursive: true, force: true }),
   };
+});
+
+test('the local queue lives in the store file, with its own schema version', async () => {
+  const dir = join(tmpdir(), `aimass-queue-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const path = join(dir, 'aimass.db');
+  const store = await openSqliteStore({ path });
+  const queue = await openLocalQueue({ path });
+  try {
+    await store.createFleet('f');
+    await queue.enqueue('t', [{ id: 'j', payload: new Uint8Array(1) }]);
+    const db = openSqlite({ path });
+    try {
+      assert.equal(schemaVersion(db, 'queue'), 1);
+      assert.equal(schemaVersion(db, 'store'), 1);
+    } finally {
+      db.close();
+    }
+    assert.equal((await store.listFleets()).length, 1);
+    assert.equal((await queue.reserve('t', 5)).length, 1);
+  } finally {
+    await queue.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('local queue options are validated; defaults apply', async () => {
+  const invalid = (e: unknown) => isAimassError(e, 'PARAM_INVALID');
+  assert.throws(() => new LocalQueue({ path: 'x.db', leaseMs: 0 }), invalid);
+  assert.throws(() => new LocalQueue({ path: 'x.db', maxAttempts: 1.5 }), invalid);
+  const dir = join(tmpdir(), `aimass-queue-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const queue = await openLocalQueue({ path: join(dir, 'aimass.db') });
+  try {
+    await queue.enqueue('t', [{ id: 'j', payload: new Uint8Array(1) }]);
+    const started = Date.now();
+    const [delivery] = await queue.reserve('t', 1);
+    // Default lease 30 s: an immediate second reserve finds nothing; default 5 attempts before dead.
+    assert.deepEqual(await queue.reserve('t', 1), []);
+    assert.ok(Date.now() - started < 30_000);
+    let result = await queue.nack(delivery.receipt, { retry: true, error: 'e' });
+    for (let attempt = 2; result === 'retried'; attempt++) {
+      const [again] = await queue.reserve('t', 1);
+      assert.equal(again.attempt, attempt);
+      result = await queue.nack(again.receipt, { retry: true, error: `e${attempt}` });
+    }
+    assert.equal((await queue.deadLetters('t')).items[0].attempts, 5);
+  } finally {
+    await queue.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
