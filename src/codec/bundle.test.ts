@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BinaryReader, BinaryWriter, type WeightsQuantization } from '../core/binary.ts';
+import { BinaryReader, BinaryWriter, type WeightsQuantization } from '../core/binary.ts';
 import { AimassError, isAimassError } from '../core/errors.ts';
 import { decodeBundle, decodeBundleWith, encodeBundle, stateSection } from './bundle.ts';
 import { crc32c } from './crc32c.ts';
@@ -324,4 +324,45 @@ test('bundle: structural edits with a valid checksum are still caught', () => {
     edit(edited);
     assert.throws(() => decodeBundleWith(reseal(edited), decoders), isCode('CODEC_CORRUPT'), what);
   }
+});
+
+// Format v1 frozen: blobs already stored must keep decoding, and the encoder must keep writing
+// these exact bytes. Changing either means a new format version, not an edit of this string.
+const GOLDEN_V1 =
+  '41494d4201000000ec000000030050000572696467650100000008706970656c696e650300000001000000500000000300000002000000' +
+  '580000001400000003000000700000007700000000000000000102030000000000010300000000003800c0007e000000000000f43f0000' +
+  '00000100000066010000006b02000000010000000000000000003e40000000a2941a6d420100000000000000000000000070999441ffff' +
+  'ffff0100000004000000726d7365000000000000e03f060200000005000000616c70686103000000000000f03f04000000746167730503' +
+  '000000040100000061000200bb15672f';
+
+test('bundle: the v1 golden blob decodes, and the encoder reproduces it byte for byte', () => {
+  const golden = Uint8Array.from(Buffer.from(GOLDEN_V1, 'hex'));
+  const decoded = decodeBundle(golden);
+  assert.deepEqual(decoded.pipeline, { name: 'pipeline', stateVersion: 3, bytes: Uint8Array.of(1, 2, 3) });
+  const reader = new BinaryReader(decoded.model.bytes);
+  assert.deepEqual(Array.from(reader.weights()), [0.5, -2, Number.NaN]);
+  assert.equal(reader.f64(), 1.25);
+  reader.end();
+  const meta = {
+    fleet: 'f',
+    key: 'k',
+    version: 2,
+    specVersion: 1,
+    params: { alpha: 1, tags: ['a', null, true] },
+    metrics: { rmse: 0.5 },
+    trainingRows: 30,
+    dataRange: { minTimeMs: 0, maxTimeMs: 86400000 },
+    createdAtMs: 1e12,
+    fallbackReason: null,
+  };
+  assert.deepEqual(decoded.meta, meta);
+  const writer = new BinaryWriter(16, { quantize: 'f16' });
+  writer.weights(Float64Array.of(0.5, -2, Number.NaN));
+  writer.f64(1.25);
+  const bytes = encodeBundle({
+    model: { name: 'ridge', stateVersion: 1, bytes: writer.finish() },
+    pipeline: { name: 'pipeline', stateVersion: 3, bytes: Uint8Array.of(1, 2, 3) },
+    meta,
+  });
+  assert.equal(Buffer.from(bytes).toString('hex'), GOLDEN_V1);
 });

@@ -211,7 +211,11 @@ function info(layout: BundleLayout, meta: BundleMeta): BundleInfo {
  * opaque bytes. Fails with CODEC_CORRUPT or CODEC_UNSUPPORTED only.
  */
 export function decodeBundle(bytes: Uint8Array, options: DecodeBundleOptions = {}): DecodedBundle {
-  const layout = parseLayout(bytes, options.verifyChecksum ?? true);
+  return decodeLaidOut(bytes, parseLayout(bytes, options.verifyChecksum ?? true));
+}
+
+/** `decodeBundle` after `parseLayout` (describeBundle reuses the layout it already checked). */
+export function decodeLaidOut(bytes: Uint8Array, layout: BundleLayout): DecodedBundle {
   const meta = decodeMetaSection(bytes, layout);
   const pipeline = sectionBytes(bytes, layout, 'pipeline');
   return {

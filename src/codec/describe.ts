@@ -1,5 +1,5 @@
 import type { WeightsQuantization } from '../core/binary.ts';
-import { decodeBundle } from './bundle.ts';
+import { decodeLaidOut } from './bundle.ts';
 import { parseLayout, type SectionEntry, type StateRef } from './layout.ts';
 import type { BundleMeta } from './meta.ts';
 
@@ -21,7 +21,7 @@ export interface BundleDescription {
  */
 export function describeBundle(bytes: Uint8Array): BundleDescription {
   const layout = parseLayout(bytes, false);
-  const decoded = decodeBundle(bytes, { verifyChecksum: false });
+  const decoded = decodeLaidOut(bytes, layout);
   return {
     byteLength: layout.byteLength,
     formatVersion: layout.formatVersion,

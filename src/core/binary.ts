@@ -10,7 +10,7 @@ export const WEIGHTS_F32 = 3;
 
 /**
  * How `BinaryWriter.weights` stores learned floats. 'none': exact float64. 'f32': float32, relative
- * error ≤ 2^-24. 'f16': IEEE half, relative error ≤ 2^-11 (absolute ≤ 2^-25 below 2^-14).
+ * error ≤ 2^-24 (absolute ≤ 2^-150 below 2^-126). 'f16': IEEE half, relative error ≤ 2^-11 (absolute ≤ 2^-25 below 2^-14).
  * 'i8': one byte per value on a per-array affine grid, absolute error ≤ step / 2 where
  * step = (finite max - finite min) / 252. NaN and ±Infinity survive every mode; -0 only the float ones.
  */
