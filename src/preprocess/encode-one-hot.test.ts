@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BinaryReader, BinaryWriter } from '../core/binary.ts';
 import { isAimassError } from '../core/errors.ts';
 import { createRng } from '../core/rng.ts';
 import { categoryColumn, createFrame, type Frame, numberColumn, toMatrix } from '../data/frame.ts';
@@ -123,5 +124,20 @@ test('one-hot: defaults skip target and key; explicit non-category column is rej
   assert.throws(
     () => oneHotTransformer.fit(createFrame([categoryColumn('c', ['__other__'])]), undefined, ctx),
     (e: unknown) => isAimassError(e, 'DATA_INVALID'),
+  );
+});
+
+test('one-hot: decode rejects unsorted or repeated categories', () => {
+  const writer = new BinaryWriter();
+  oneHotTransformer.encode({ columns: [{ column: 'c', other: false, categories: ['b', 'a'] }] }, writer);
+  assert.throws(
+    () => oneHotTransformer.decode(new BinaryReader(writer.finish())),
+    (e: unknown) => isAimassError(e, 'CODEC_CORRUPT'),
+  );
+  const repeated = new BinaryWriter();
+  oneHotTransformer.encode({ columns: [{ column: 'c', other: true, categories: ['a', 'a'] }] }, repeated);
+  assert.throws(
+    () => oneHotTransformer.decode(new BinaryReader(repeated.finish())),
+    (e: unknown) => isAimassError(e, 'CODEC_CORRUPT'),
   );
 });

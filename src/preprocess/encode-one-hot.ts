@@ -159,6 +159,11 @@ export const oneHotTransformer: Transformer<OneHotParams, OneHotState> = {
       const column = reader.string();
       const other = reader.bool();
       const categories = reader.strings();
+      // fit writes each column's categories sorted and distinct; anything else is not ours.
+      for (let c = 1; c < categories.length; c++)
+        if (!(categories[c - 1] < categories[c]))
+          throw reader.corrupt(`categories of "${column}" not sorted`);
+      if (categories.includes(OTHER_CATEGORY)) throw reader.corrupt(`reserved category in "${column}"`);
       columns.push({ column, other, categories });
     }
     return { columns };

@@ -142,7 +142,10 @@ function entityOrder(frame: Frame, keyName: string | null, timeName: string | nu
     const at = (row: number) => (Number.isNaN(t[row]) ? Number.POSITIVE_INFINITY : t[row]);
     for (let g = 0; g < keys.length; g++) {
       let sorted = true;
-      for (let k = starts[g] + 1; k < starts[g + 1] && sorted; k++) sorted = at(order[k - 1]) <= at(order[k]);
+      for (let k = starts[g] + 1; k < starts[g + 1] && sorted; k++) {
+        const next = t[order[k]];
+        sorted = t[order[k - 1]] <= next || Number.isNaN(next); // NaN times belong last
+      }
       // Already-ordered data (the usual case) costs one linear check; ties keep row order.
       if (!sorted) order.subarray(starts[g], starts[g + 1]).sort((a, b) => at(a) - at(b) || a - b);
     }
@@ -193,25 +196,32 @@ export function lagKernel(
   outputs: readonly Float64Array[],
   firstOutput: number,
 ): void {
-  for (let p = from; p < to; p++) {
-    const row = rows[p - from];
-    let k = firstOutput;
-    for (let l = 0; l < lags.length; l++)
-      outputs[k++][row] = p - lags[l] >= 0 ? series[p - lags[l]] : Number.NaN;
-    for (let w = 0; w < windows.length; w++) {
-      const window = windows[w];
-      let mean = Number.NaN;
-      let std = Number.NaN;
-      if (p - window >= 0) {
-        let sum = 0;
-        for (let q = p - window; q < p; q++) sum += series[q];
-        mean = sum / window;
+  let k = firstOutput;
+  for (let l = 0; l < lags.length; l++) {
+    const out = outputs[k++];
+    const lag = lags[l];
+    for (let p = from; p < to; p++) out[rows[p - from]] = p - lag >= 0 ? series[p - lag] : Number.NaN;
+  }
+  for (let w = 0; w < windows.length; w++) {
+    const window = windows[w];
+    const meanOut = statistics & MEAN ? outputs[k++] : null;
+    const stdOut = statistics & STD ? outputs[k++] : null;
+    for (let p = from; p < to; p++) {
+      const row = rows[p - from];
+      if (p - window < 0) {
+        if (meanOut) meanOut[row] = Number.NaN;
+        if (stdOut) stdOut[row] = Number.NaN;
+        continue;
+      }
+      let sum = 0;
+      for (let q = p - window; q < p; q++) sum += series[q];
+      const mean = sum / window;
+      if (meanOut) meanOut[row] = mean;
+      if (stdOut) {
         let squares = 0;
         for (let q = p - window; q < p; q++) squares += (series[q] - mean) * (series[q] - mean);
-        std = Math.sqrt(squares / (window - 1));
+        stdOut[row] = Math.sqrt(squares / (window - 1));
       }
-      if (statistics & MEAN) outputs[k++][row] = mean;
-      if (statistics & STD) outputs[k++][row] = std;
     }
   }
 }
