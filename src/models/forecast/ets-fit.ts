@@ -44,7 +44,11 @@ export interface EtsFit {
   sse: number;
 }
 
-/** statsmodels' damping bounds. */
+/**
+ * Bounds of a fitted damping phi: R's forecast::ets uses [0.8, 0.98]; the upper end here is 0.995 so
+ * nearly undamped trends stay reachable, while phi < 0.8 (a trend that dies within a few steps) is
+ * left to the undamped or trendless candidates.
+ */
 export const PHI_MIN = 0.8;
 export const PHI_MAX = 0.995;
 

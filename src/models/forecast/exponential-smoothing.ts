@@ -25,7 +25,7 @@ export interface ExponentialSmoothingParams {
   smoothingTrend: number | null;
   /** Fixed gamma in [0, 1], or null to fit it. Default null. */
   smoothingSeasonal: number | null;
-  /** Fixed phi in (0, 1], or null to fit it in [0.8, 0.995]. Default null. */
+  /** Fixed phi in (0, 1], or null to fit it in [0.8, 0.995] (see PHI_MIN / PHI_MAX). Default null. */
   dampingTrend: number | null;
   /** Known level before the first observation, or null to estimate it. Default null. */
   initialLevel: number | null;
