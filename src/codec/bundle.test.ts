@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { BinaryReader, BinaryWriter, type WeightsQuantization } from '../core/binary.ts';
 import { AimassError, isAimassError } from '../core/errors.ts';
@@ -365,4 +366,18 @@ test('bundle: the v1 golden blob decodes, and the encoder reproduces it byte for
     meta,
   });
   assert.equal(Buffer.from(bytes).toString('hex'), GOLDEN_V1);
+});
+
+test('bundle: the codec has no way to run code (no eval, Function, dynamic import, require, JSON.parse)', () => {
+  const folder = new URL('.', import.meta.url);
+  const sources = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
+  assert.ok(sources.includes('bundle.ts') && sources.includes('layout.ts'));
+  for (const name of [...sources.map((s) => new URL(s, folder)), new URL('../core/binary.ts', folder)]) {
+    const text = readFileSync(name, 'utf8');
+    assert.doesNotMatch(
+      text,
+      /\beval\s*\(|\bFunction\s*\(|\bimport\s*\(|\brequire\s*\(|JSON\.parse/,
+      String(name),
+    );
+  }
 });
