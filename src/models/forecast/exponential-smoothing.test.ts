@@ -172,3 +172,52 @@ test('optimised Holt-Winters add/add reaches SSE <= 1.01 x statsmodels (ets-opti
       state.gamma <= 1 - state.alpha + 1e-12,
   );
 });
+
+test('fully estimated fits never do worse than the fixtures’ known (feasible) parameters and states', () => {
+  // Each fixture's parameters and initial states are one admissible point (beta <= alpha,
+  // gamma <= 1 - alpha, phi in [0.8, 0.995]); the optimiser searches a superset, so its SSE must not
+  // be higher. Also with the smoothing parameters fixed and only the initial states estimated.
+  const cases: [string, Record<string, unknown>, Record<string, string>][] = [
+    ['ses-fixed', {}, { smoothingLevel: 'smoothing_level' }],
+    [
+      'holt-damped-fixed',
+      { trend: 'add', damped: true },
+      { smoothingLevel: 'smoothing_level', smoothingTrend: 'smoothing_trend', dampingTrend: 'damping_trend' },
+    ],
+    [
+      'ets-fixed-additive',
+      { trend: 'add', seasonal: 'add', seasonalPeriods: 12 },
+      {
+        smoothingLevel: 'smoothing_level',
+        smoothingTrend: 'smoothing_trend',
+        smoothingSeasonal: 'smoothing_seasonal',
+      },
+    ],
+    [
+      'ets-fixed-multiplicative',
+      { trend: 'add', seasonal: 'mul', seasonalPeriods: 12 },
+      {
+        smoothingLevel: 'smoothing_level',
+        smoothingTrend: 'smoothing_trend',
+        smoothingSeasonal: 'smoothing_seasonal',
+      },
+    ],
+  ];
+  for (const [name, form, names] of cases) {
+    const f = loadFixture(name);
+    const y = fixtureVector(f.inputs.y);
+    const reference = f.expected.sse as number;
+    const free = ets.fit(y, form, rng());
+    assert.ok(free.sse <= reference * (1 + 1e-9), `${name}: estimated SSE ${free.sse} > known ${reference}`);
+    const fixed: Record<string, unknown> = { ...form };
+    const given = f.inputs.params as Record<string, number>;
+    for (const [ours, theirs] of Object.entries(names)) fixed[ours] = given[theirs];
+    const statesOnly = ets.fit(y, fixed, rng());
+    assert.ok(
+      statesOnly.sse <= reference * (1 + 1e-9),
+      `${name}: states-only SSE ${statesOnly.sse} > ${reference}`,
+    );
+    assert.equal(statesOnly.alpha, given.smoothing_level);
+    assert.ok(free.sse <= statesOnly.sse * (1 + 1e-6), `${name}: more freedom, higher SSE`);
+  }
+});
