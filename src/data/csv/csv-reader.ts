@@ -78,18 +78,16 @@ export class CsvReader implements PushReader {
     return this.loop ? this.loop.line : this.line;
   }
 
+  /** Returns bytes used; everything (including line counts) is committed only once the header is read. */
   private readHeader(buf: Uint8Array, end: number, final: boolean): number {
     let pos = bomLength(buf, 0, end);
     if (pos === 0 && end < 3 && !final && end > 0 && buf[0] === 0xef) return 0;
-    for (;;) {
-      // Leading blank lines are skipped: some exporters write one before the header.
-      if (pos < end && (buf[pos] === LF || buf[pos] === CR)) {
-        if (buf[pos] === CR && pos + 1 >= end && !final) return 0;
-        pos += buf[pos] === CR && buf[pos + 1] === LF ? 2 : 1;
-        this.line++;
-        continue;
-      }
-      break;
+    let line = this.line;
+    // Leading blank lines are skipped: some exporters write one before the header.
+    while (pos < end && (buf[pos] === LF || buf[pos] === CR)) {
+      if (buf[pos] === CR && pos + 1 >= end && !final) return 0;
+      pos += buf[pos] === CR && buf[pos + 1] === LF ? 2 : 1;
+      line++;
     }
     if (pos >= end) return 0;
     if (this.delimiter < 0) {
@@ -97,20 +95,18 @@ export class CsvReader implements PushReader {
       if (detected < 0) return 0;
       this.delimiter = detected;
     }
+    const first = readTextRow(buf, pos, end, final, this.delimiter);
+    if (!first) return 0;
+    this.phase = 'sample';
     if (!this.options.header) {
-      const first = readTextRow(buf, pos, end, final, this.delimiter);
-      if (!first) return 0;
       this.names = first.fields.map((_, i) => `column_${i + 1}`);
-      this.phase = 'sample';
+      this.line = line;
       return pos;
     }
-    const header = readTextRow(buf, pos, end, final, this.delimiter);
-    if (!header) return 0;
-    this.names = uniqueNames(header.fields, this.report.warnings);
-    this.line += 1 + header.newlines;
-    this.headerBytes = header.next;
-    this.phase = 'sample';
-    return header.next;
+    this.names = uniqueNames(first.fields, this.report.warnings);
+    this.line = line + 1 + first.newlines;
+    this.headerBytes = first.next;
+    return first.next;
   }
 
   private readSample(buf: Uint8Array, pos: number, end: number, final: boolean): number {

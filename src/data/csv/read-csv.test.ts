@@ -228,7 +228,9 @@ test('numbers: fast path agrees with Number() and slow-path formats parse', () =
   const { frame, report } = parseCsvText(`v\n1\n${texts.join('\n')}\n`, { inferRows: 1 });
   assert.equal(report.rowsRejected, 0);
   const values = plainColumn(frame, 'v').slice(1);
-  texts.forEach((t, i) => assert.ok(Object.is(values[i], Number(t.trim())), `${t}: ${values[i]}`));
+  for (let i = 0; i < texts.length; i++) {
+    assert.ok(Object.is(values[i], Number(texts[i].trim())), `${texts[i]}: ${values[i]}`);
+  }
   const bad = parseCsvText('v\n1\n0x10\nInfinity\n1e999\n1.2.3\n--1\n1,5\n', { inferRows: 1 });
   assert.deepEqual(plainColumn(bad.frame, 'v'), [1]);
   assert.equal(bad.report.rowsRejected, 6);
