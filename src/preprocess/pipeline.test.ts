@@ -223,3 +223,19 @@ test('pipeline: an empty pipeline passes frames through', () => {
   assert.deepEqual(featureColumns(state), ['temp']);
   assert.deepEqual(roundTrip(state).state.columns, state.columns);
 });
+
+test('pipeline: a spec object mutated after a successful fit is still validated', () => {
+  const frame = readings();
+  const mutable = { steps: [{ step: 'clean' }, { step: 'impute', params: { strategy: 'median' } }] };
+  fitPipeline(mutable, frame, context());
+  mutable.steps[1].params = { strategy: 'mode' };
+  assert.throws(
+    () => fitPipeline(mutable, frame, context()),
+    (e: unknown) => isAimassError(e, 'PARAM_INVALID') && e.context.field === 'steps[1].params.strategy',
+  );
+  (mutable.steps[1] as { step: string }).step = 'pca';
+  assert.throws(
+    () => fitPipeline(mutable, frame, context()),
+    (e: unknown) => isAimassError(e, 'SPEC_INVALID') && e.context.field === 'steps[1].step',
+  );
+});

@@ -87,6 +87,14 @@ function atStep(error: unknown, index: number, name: string): unknown {
  * params resolved (defaults applied, frozen).
  */
 export function parsePipelineSpec(spec: unknown): PipelineSpec {
+  return { steps: readSpec(spec, true) };
+}
+
+/** Specs whose params already passed validation (fleets fit one spec object per entity). */
+const validatedSpecs = new WeakSet<object>();
+
+/** Checks the structure; resolves each step's params when `resolve` (else passes them through). */
+function readSpec(spec: unknown, resolve: boolean): PipelineStepSpec[] {
   if (!isPlainObject(spec)) throw specError('(spec)', spec, 'an object { steps: [...] }');
   for (const key of Object.keys(spec))
     if (key !== 'steps') throw specError(key, spec[key], 'only the field "steps"');
@@ -103,15 +111,17 @@ export function parsePipelineSpec(spec: unknown): PipelineSpec {
     const transformer = typeof name === 'string' ? findTransformer(name) : undefined;
     if (transformer === undefined || typeof name !== 'string')
       throw specError(`${path}.step`, name, `one of ${transformerNames().join(', ')}`);
-    let params: Readonly<Record<string, unknown>>;
-    try {
-      params = transformer.params(entry.params);
-    } catch (error) {
-      throw atStep(error, index, name);
-    }
+    let params = entry.params as Readonly<Record<string, unknown>> | undefined;
+    if (resolve)
+      try {
+        params = transformer.params(entry.params);
+      } catch (error) {
+        throw atStep(error, index, name);
+      }
     parsed.push({ step: name, params });
   });
-  return { steps: parsed };
+  if (resolve) validatedSpecs.add(spec);
+  return parsed;
 }
 
 /** Fits every step and returns the state together with the transformed training frame. */
@@ -120,10 +130,12 @@ export function fitTransformPipeline(
   frame: Frame,
   context: FitContext,
 ): { state: PipelineState; frame: Frame } {
-  const parsed = parsePipelineSpec(spec);
+  // Params are validated up front once per spec object (so a bad last step fails before any fit);
+  // each step's fit validates them again anyway, so a spec mutated since is still caught.
+  const parsed = readSpec(spec, !(isPlainObject(spec) && validatedSpecs.has(spec)));
   const steps: PipelineStepState[] = [];
   let current = frame;
-  parsed.steps.forEach((stepSpec, index) => {
+  parsed.forEach((stepSpec, index) => {
     const transformer = findTransformer(stepSpec.step) as AnyTransformer;
     // One forked stream per step: a step's randomness does not depend on what earlier steps drew.
     const stepContext: FitContext = { ...context, rng: context.rng.fork() };
