@@ -4,8 +4,9 @@ import { type ParamRules, resolveParams } from '../core/params.ts';
 import { type Frame, findColumn, type NumberColumn } from '../data/frame.ts';
 import {
   finiteMoments,
+  finiteScratch,
   mapNumberColumns,
-  medianSorted,
+  medianSelect,
   modeSorted,
   numberValues,
   readColumnNames,
@@ -57,9 +58,12 @@ function learnFill(values: Float64Array, params: Readonly<ImputeParams>, moments
     finiteMoments(values, moments);
     return moments[0] > 0 ? moments[1] : params.fillValue;
   }
+  if (params.strategy === 'median') {
+    const finite = finiteScratch(values);
+    return finite.length === 0 ? params.fillValue : medianSelect(finite);
+  }
   const sorted = sortedFinite(values);
-  if (sorted.length === 0) return params.fillValue;
-  return params.strategy === 'median' ? medianSorted(sorted) : modeSorted(sorted);
+  return sorted.length === 0 ? params.fillValue : modeSorted(sorted);
 }
 
 /**

@@ -3,15 +3,15 @@ import { type ParamRules, resolveParams } from '../core/params.ts';
 import { type Frame, takeFrameRows } from '../data/frame.ts';
 import {
   finiteMoments,
+  finiteScratch,
   isConstantVariance,
   mapNumberColumns,
-  medianSorted,
+  medianSelect,
   numberValues,
-  quantileSorted,
+  quantileSelect,
   readColumnNames,
   readColumnStatistic,
   resolveNumberColumns,
-  sortedFinite,
 } from './stats.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
@@ -78,21 +78,21 @@ export function outlierBounds(
     out[1] = mean + width;
     return;
   }
-  const sorted = sortedFinite(values);
-  if (sorted.length === 0) return;
+  const finite = finiteScratch(values);
+  if (finite.length === 0) return;
   if (method === 'iqr') {
-    const q1 = quantileSorted(sorted, 0.25);
-    const q3 = quantileSorted(sorted, 0.75);
+    const q1 = quantileSelect(finite, 0.25);
+    const q3 = quantileSelect(finite, 0.75);
     const iqr = q3 - q1;
     if (!(iqr > 0)) return;
     out[0] = q1 - threshold * iqr;
     out[1] = q3 + threshold * iqr;
     return;
   }
-  const median = medianSorted(sorted);
-  // Reuse the scratch view in place: absolute deviations, sorted again for their median.
-  for (let i = 0; i < sorted.length; i++) sorted[i] = Math.abs(sorted[i] - median);
-  const mad = medianSorted(sorted.sort());
+  const median = medianSelect(finite);
+  // Reuse the scratch copy in place: absolute deviations, then their median.
+  for (let i = 0; i < finite.length; i++) finite[i] = Math.abs(finite[i] - median);
+  const mad = medianSelect(finite);
   if (!(mad > 0)) return;
   const width = (threshold * mad) / MAD_CONSTANT;
   out[0] = median - width;

@@ -3,15 +3,15 @@ import { paramError } from '../core/errors.ts';
 import { type ParamRules, resolveParams } from '../core/params.ts';
 import type { Frame } from '../data/frame.ts';
 import {
+  finiteScratch,
   mapNumberColumns,
-  medianSorted,
+  medianSelect,
   numberValues,
-  quantileSorted,
+  quantileSelect,
   readColumnNames,
   readColumnStatistic,
   resolveNumberColumns,
   safeScale,
-  sortedFinite,
 } from './stats.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
@@ -64,10 +64,11 @@ export const robustScaleTransformer: Transformer<RobustScaleParams, RobustScaleS
     const center = new Float64Array(columns.length);
     const scale = new Float64Array(columns.length).fill(1);
     for (let j = 0; j < columns.length; j++) {
-      const sorted = sortedFinite(numberValues(NAME, frame, columns[j]));
-      if (sorted.length === 0) continue; // no finite value: identity
-      center[j] = medianSorted(sorted);
-      scale[j] = safeScale(quantileSorted(sorted, high) - quantileSorted(sorted, low));
+      // Selection, not sorting: three order-statistic pairs are O(n) on the reused scratch copy.
+      const finite = finiteScratch(numberValues(NAME, frame, columns[j]));
+      if (finite.length === 0) continue; // no finite value: identity
+      center[j] = medianSelect(finite);
+      scale[j] = safeScale(quantileSelect(finite, high) - quantileSelect(finite, low));
     }
     return { columns, center, scale };
   },
