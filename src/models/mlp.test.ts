@@ -3,7 +3,17 @@ import { test } from 'node:test';
 import type { Matrix } from '../core/matrix.ts';
 import { createRng } from '../core/rng.ts';
 import { checkEstimator } from '../testing/check-estimator.ts';
+import { expectClose } from '../testing/expect-close.ts';
 import { mlpClassifier, mlpRegressor } from './mlp.ts';
+import {
+  activationBuffers,
+  batchGradient,
+  glorotInit,
+  layout,
+  type MlpNetwork,
+  squaredWeights,
+  type Workspace,
+} from './mlp-network.ts';
 
 const small = { hiddenLayerSizes: [8], maxIter: 30 };
 
@@ -153,4 +163,62 @@ test('mlp classifier separates a nonlinear (XOR-like) pattern and gives valid pr
   const binaryPredicted = mlpClassifier.predict(two, X);
   for (let i = 0; i < rows; i++) if (binaryPredicted[i] === binary[i]) binaryCorrect++;
   assert.ok(binaryCorrect / rows > 0.9, `binary accuracy ${binaryCorrect / rows}`);
+});
+
+test('backpropagation matches central finite differences (regression, logistic, softmax; relu, tanh)', () => {
+  const cases: { classification: boolean; outputs: number; activation: 'relu' | 'tanh'; hidden: number[] }[] =
+    [
+      { classification: false, outputs: 1, activation: 'tanh', hidden: [5, 4] },
+      { classification: false, outputs: 1, activation: 'relu', hidden: [6] },
+      { classification: true, outputs: 1, activation: 'tanh', hidden: [4] },
+      { classification: true, outputs: 3, activation: 'relu', hidden: [5, 3] },
+    ];
+  const rows = 7;
+  const inputs = 3;
+  const alpha = 0.3;
+  for (const c of cases) {
+    const rng = createRng(11);
+    const layerSizes = Int32Array.from([inputs, ...c.hidden, c.outputs]);
+    const offsets = layout(layerSizes);
+    const network: MlpNetwork = {
+      classification: c.classification,
+      activation: c.activation,
+      layerSizes,
+      weights: new Float64Array(offsets.total),
+      xMean: new Float64Array(inputs),
+      xScale: new Float64Array(inputs).fill(1),
+    };
+    glorotInit(network, offsets, rng);
+    const work: Workspace = {
+      acts: activationBuffers(layerSizes, rows),
+      deltas: activationBuffers(layerSizes, rows),
+      targets: new Float64Array(rows * c.outputs),
+      gradient: new Float64Array(offsets.total),
+    };
+    const x = Float64Array.from({ length: rows * inputs }, () => rng.normal());
+    for (let r = 0; r < rows; r++) {
+      if (!c.classification) work.targets[r] = rng.normal();
+      else if (c.outputs === 1) work.targets[r] = r % 2;
+      else work.targets[r * c.outputs + (r % c.outputs)] = 1;
+    }
+    // The objective batchGradient differentiates: mean data loss + alpha/2 * |W|^2 / rows.
+    const objective = (): number => {
+      work.acts[0].set(x);
+      const loss = batchGradient(network, offsets, work, rows, alpha);
+      return loss / rows + (0.5 * alpha * squaredWeights(network, offsets)) / rows;
+    };
+    objective();
+    const analytic = work.gradient.slice();
+    const numeric = new Float64Array(offsets.total);
+    for (let i = 0; i < offsets.total; i++) {
+      const keep = network.weights[i];
+      network.weights[i] = keep + 1e-6;
+      const plus = objective();
+      network.weights[i] = keep - 1e-6;
+      const minus = objective();
+      network.weights[i] = keep;
+      numeric[i] = (plus - minus) / 2e-6;
+    }
+    expectClose(analytic, numeric, { rtol: 1e-5, atol: 1e-7 }, `gradient ${JSON.stringify(c)}`);
+  }
 });
