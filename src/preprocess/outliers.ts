@@ -44,6 +44,7 @@ const NAME = 'outliers';
 const DEFAULT_THRESHOLD: Record<OutlierMethod, number> = { iqr: 1.5, zscore: 3, mad: 3.5 };
 /** Φ⁻¹(0.75): makes the MAD a consistent estimate of σ for normal data (Iglewicz & Hoaglin). */
 const MAD_CONSTANT = 0.6745;
+const moments = new Float64Array(3); // reused: fits run one at a time per thread
 const defaults: OutliersParams = { columns: null, method: 'iqr', threshold: null, mode: 'clip' };
 const rules: ParamRules<OutliersParams> = {
   columns: { type: 'stringArray', nullable: true },
@@ -68,10 +69,10 @@ export function outlierBounds(
   out[0] = Number.NEGATIVE_INFINITY;
   out[1] = Number.POSITIVE_INFINITY;
   if (method === 'zscore') {
-    finiteMoments(values, out.subarray(2, 5));
-    const count = out[2];
-    const mean = out[3];
-    const variance = out[4];
+    finiteMoments(values, moments);
+    const count = moments[0];
+    const mean = moments[1];
+    const variance = moments[2];
     if (count === 0 || isConstantVariance(variance, mean, count)) return;
     const width = threshold * Math.sqrt(variance);
     out[0] = mean - width;
@@ -134,7 +135,7 @@ export const outliersTransformer: Transformer<OutliersParams, OutliersState> = {
     const threshold = params.threshold ?? DEFAULT_THRESHOLD[params.method];
     const lower = new Float64Array(columns.length);
     const upper = new Float64Array(columns.length);
-    const bounds = new Float64Array(5);
+    const bounds = new Float64Array(2);
     for (let j = 0; j < columns.length; j++) {
       outlierBounds(numberValues(NAME, frame, columns[j]), params.method, threshold, bounds);
       lower[j] = bounds[0];
