@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { isAimassError } from '../core/errors.ts';
 import { sharedDir } from '../testing/fixtures.ts';
 import { readCsv } from './csv/read-csv.ts';
 import { groupByKey } from './group.ts';
@@ -41,6 +42,13 @@ test('a generated fleet sample reads exactly as a naive split-and-Number parse',
     });
     assert.deepEqual(plainColumn(frame, header[c]), expected, header[c]);
   }
+  // Tiny reads exercise the reused read buffer (rows straddling reads, growth for a long row).
+  const small = await readCsv(file, { schema: { ts: { type: 'time', unit: 'seconds' } }, chunkBytes: 7 });
+  assert.deepEqual(small.frame, frame);
+  await assert.rejects(
+    readCsv(file, { chunkBytes: 16, maxRowBytes: 40 }),
+    (e) => isAimassError(e, 'FILE_INVALID') && e.context.line === 1,
+  );
   const grouped = groupByKey(frame, 'device_id', { timeColumn: 'ts' });
   assert.equal(grouped.reused, true);
   assert.deepEqual(grouped.keys, ['dev-0000000', 'dev-0000001', 'dev-0000002']);

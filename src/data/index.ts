@@ -60,6 +60,8 @@ export {
 } from './json/index.ts';
 export type { MissingMatcher } from './missing.ts';
 export { createMissingMatcher, MISSING_TOKENS } from './missing.ts';
+export type { PlainValue } from './plain-values.ts';
+export { columnToArray, plainColumn } from './plain-values.ts';
 export type { ReadOptions } from './read-options.ts';
 export type {
   BadValuePolicy,

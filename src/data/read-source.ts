@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { AimassError, isAimassError } from '../core/errors.ts';
 import { asBuffer, concatBytes } from './bytes.ts';
 import type { Frame } from './frame.ts';
@@ -37,15 +36,7 @@ export async function readSource(
   createReader: (sizeHint: number | undefined) => PushReader,
 ): Promise<ReadResult> {
   if (source instanceof Uint8Array) return readBytes(source, createReader);
-  if (typeof source === 'string') {
-    let size: number;
-    try {
-      size = (await stat(source)).size;
-    } catch (error) {
-      throw fileError(limits.fileName, error);
-    }
-    return pump(createReadStream(source, { highWaterMark: limits.chunkBytes }), limits, createReader(size));
-  }
+  if (typeof source === 'string') return readFile(source, limits, createReader);
   if (source === null || typeof source !== 'object' || !(Symbol.asyncIterator in source)) {
     throw new AimassError(
       'FILE_INVALID',
@@ -63,6 +54,47 @@ export function readBytes(bytes: Uint8Array, createReader: (sizeHint: number) =>
   const reader = createReader(bytes.length);
   reader.push(asBuffer(bytes), true);
   return reader.finish(bytes.length);
+}
+
+/**
+ * Reads a file through one reused buffer: the unfinished row is moved to the front and the next
+ * chunk read behind it, so no chunk is copied or allocated per read (readers copy what they keep).
+ */
+async function readFile(
+  path: string,
+  limits: SourceLimits,
+  createReader: (sizeHint: number | undefined) => PushReader,
+): Promise<ReadResult> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(path, 'r');
+    const reader = createReader((await handle.stat()).size);
+    let buf = Buffer.allocUnsafe(limits.chunkBytes * 2);
+    let carry = 0;
+    let total = 0;
+    for (;;) {
+      if (buf.length - carry < limits.chunkBytes) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, carry + limits.chunkBytes));
+        buf.copy(bigger, 0, 0, carry);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, carry, limits.chunkBytes, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      const filled = carry + bytesRead;
+      const used = reader.push(buf.subarray(0, filled), false);
+      carry = filled - used;
+      if (carry > limits.maxRowBytes) throw oversizedRow(limits, reader);
+      if (carry > 0 && used > 0) buf.copyWithin(0, used, filled);
+    }
+    reader.push(buf.subarray(0, carry), true);
+    return reader.finish(total);
+  } catch (error) {
+    if (isAimassError(error)) throw error;
+    throw fileError(limits.fileName, error);
+  } finally {
+    await handle?.close();
+  }
 }
 
 async function pump(
@@ -107,6 +139,14 @@ async function pump(
   }
   reader.push(carry ?? Buffer.alloc(0), true);
   return reader.finish(total);
+}
+
+function oversizedRow(limits: SourceLimits, reader: PushReader): AimassError {
+  return new AimassError(
+    'FILE_INVALID',
+    `${limits.fileName}:${reader.nextLine}: a row is longer than maxRowBytes (${limits.maxRowBytes} bytes); is a quote left open?`,
+    { file: limits.fileName, line: reader.nextLine, expected: `rows under ${limits.maxRowBytes} bytes` },
+  );
 }
 
 export function fileError(file: string, error: unknown): AimassError {
