@@ -9,11 +9,14 @@ export function cachedParams<P extends object>(
   owner: string,
   defaults: P,
   rules: ParamRules<P>,
+  /** Checks the rules cannot express (shapes of nested arrays); returns the (frozen) params to use. */
+  refine?: (params: Readonly<P>) => Readonly<P>,
 ): (given: unknown) => Readonly<P> {
   const resolved = new WeakSet<object>();
   return (given) => {
     if (typeof given === 'object' && given !== null && resolved.has(given)) return given as Readonly<P>;
-    const params = resolveParams(owner, defaults, rules, given);
+    const basic = resolveParams(owner, defaults, rules, given);
+    const params = refine ? refine(basic) : basic;
     resolved.add(params);
     return params;
   };
