@@ -304,16 +304,27 @@ function probabilities(owner: string, state: MlpState, X: Matrix, out?: Float64A
   return { data, rows: X.rows, cols: k };
 }
 
+/**
+ * Only the network weights go through `weights` (quantizable). The input/target standardisation
+ * stays exact f64 on purpose: an f16 or 8-bit mean of 1000.3 is off by up to ~0.5, which shifts a
+ * feature with scale 0.1 by five standard deviations before the first layer; it costs 16 bytes per feature.
+ */
 function encode(state: MlpState, writer: BinaryWriter): void {
   writer.bool(state.classification);
   writer.u8(state.activation === 'relu' ? 0 : 1);
   writer.u32(state.epochs);
   writer.i32Array(state.layerSizes);
   writer.f64Array(state.classes);
-  writer.weights(state.weights);
-  writer.weights(state.xMean);
-  writer.weights(state.xScale);
-  writer.weights(Float64Array.of(state.yMean, state.yScale));
+  // One array per layer's W and per layer's b: a lossy codec then scales each on its own range.
+  const offsets = layout(state.layerSizes);
+  for (let k = 0; k < offsets.w.length; k++) {
+    const fanOut = state.layerSizes[k + 1];
+    writer.weights(state.weights.subarray(offsets.w[k], offsets.b[k]));
+    writer.weights(state.weights.subarray(offsets.b[k], offsets.b[k] + fanOut));
+  }
+  writer.f64Array(state.xMean);
+  writer.f64Array(state.xScale);
+  writer.f64Array(Float64Array.of(state.yMean, state.yScale));
 }
 
 function decode(owner: string, classification: boolean, reader: BinaryReader): MlpState {
@@ -335,14 +346,28 @@ function decode(owner: string, classification: boolean, reader: BinaryReader): M
     if (classes.length === 0 || outputs !== (classes.length > 2 ? classes.length : 1))
       throw reader.corrupt(`${owner}: ${outputs} outputs for ${classes.length} classes`);
   } else if (classes.length !== 0 || outputs !== 1) throw reader.corrupt(`${owner}: regression shape`);
-  const weights = reader.weights();
-  if (weights.length !== layout(layerSizes).total)
-    throw reader.corrupt(
-      `${owner}: ${weights.length} weights for layers ${Array.from(layerSizes).join('x')}`,
-    );
-  const xMean = reader.weights();
-  const xScale = reader.weights();
-  const target = reader.weights();
+  const offsets = layout(layerSizes);
+  // Sizes are checked against the bytes each array really holds before anything big is allocated.
+  const parts: Float64Array[] = [];
+  let total = 0;
+  for (let k = 0; k < offsets.w.length; k++) {
+    for (const expected of [layerSizes[k] * layerSizes[k + 1], layerSizes[k + 1]]) {
+      const part = reader.weights();
+      if (part.length !== expected)
+        throw reader.corrupt(`${owner}: layer ${k} has ${part.length} values, expected ${expected}`);
+      parts.push(part);
+      total += expected;
+    }
+  }
+  const weights = new Float64Array(total);
+  let at = 0;
+  for (const part of parts) {
+    weights.set(part, at);
+    at += part.length;
+  }
+  const xMean = reader.f64Array();
+  const xScale = reader.f64Array();
+  const target = reader.f64Array();
   if (xMean.length !== layerSizes[0] || xScale.length !== layerSizes[0] || target.length !== 2)
     throw reader.corrupt(`${owner}: scaler sizes`);
   for (const array of [weights, xMean, xScale, target])

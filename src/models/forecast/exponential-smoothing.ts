@@ -198,7 +198,10 @@ function fit(y: Float64Array, given: unknown, _rng: Rng): ExponentialSmoothingSt
 
 const SEASONAL_CODES = [null, 'add', 'mul'] as const;
 
-/** Fixed part (6 values) of the learned-float vector; then seasons, then initial seasons. */
+/**
+ * Learned floats go in groups of like magnitude, one `weights` call each, so a lossy codec (8-bit
+ * affine per array) never spends its range on a level of 1e3 next to a smoothing parameter of 0.1.
+ */
 function encode(state: ExponentialSmoothingState, writer: BinaryWriter): void {
   writer.bool(state.trend);
   writer.bool(state.damped);
@@ -207,22 +210,19 @@ function encode(state: ExponentialSmoothingState, writer: BinaryWriter): void {
   writer.u32(state.observations);
   writer.f64(state.sse);
   writer.f64(state.aicc);
-  const m = state.period;
-  const learned = new Float64Array(9 + 2 * m);
-  learned.set([
-    state.alpha,
-    state.beta,
-    state.gamma,
-    state.phi,
-    state.level,
-    state.slope,
-    state.initialLevel,
-    state.initialTrend,
-    0,
-  ]);
-  learned.set(state.seasons, 9);
-  learned.set(state.initialSeasons, 9 + m);
-  writer.weights(learned);
+  writer.weights(Float64Array.of(state.alpha, state.beta, state.gamma, state.phi));
+  writer.weights(Float64Array.of(state.level, state.initialLevel));
+  writer.weights(Float64Array.of(state.slope, state.initialTrend));
+  writer.weights(state.seasons);
+  writer.weights(state.initialSeasons);
+}
+
+function finiteWeights(reader: BinaryReader, length: number, what: string): Float64Array {
+  const values = reader.weights();
+  if (values.length !== length) throw reader.corrupt(`${NAME}: ${values.length} ${what}, expected ${length}`);
+  for (let i = 0; i < length; i++)
+    if (!Number.isFinite(values[i])) throw reader.corrupt(`${NAME}: ${what} ${i} is not finite`);
+  return values;
 }
 
 function decode(reader: BinaryReader): ExponentialSmoothingState {
@@ -238,28 +238,32 @@ function decode(reader: BinaryReader): ExponentialSmoothingState {
   const sse = reader.f64();
   const aicc = reader.f64();
   if (!(sse >= 0) || Number.isNaN(aicc)) throw reader.corrupt(`${NAME}: SSE ${sse} / AICc ${aicc}`);
-  const learned = reader.weights();
-  if (learned.length !== 9 + 2 * period)
-    throw reader.corrupt(`${NAME}: ${learned.length} learned values for season length ${period}`);
-  for (let i = 0; i < learned.length; i++)
-    if (!Number.isFinite(learned[i])) throw reader.corrupt(`${NAME}: learned value ${i} is not finite`);
-  const phi = learned[3];
-  if (!(phi >= 0 && phi <= 1)) throw reader.corrupt(`${NAME}: damping ${phi} outside [0, 1]`);
+  const smoothing = finiteWeights(reader, 4, 'smoothing parameters');
+  // Lossy codecs may land a hair outside [0, 1]; anything further out is corruption (|phi| > 1 explodes).
+  for (let i = 0; i < 4; i++) {
+    if (smoothing[i] < -1e-3 || smoothing[i] > 1 + 1e-3)
+      throw reader.corrupt(`${NAME}: smoothing parameter ${smoothing[i]} outside [0, 1]`);
+    smoothing[i] = Math.min(Math.max(smoothing[i], 0), 1);
+  }
+  const levels = finiteWeights(reader, 2, 'levels');
+  const slopes = finiteWeights(reader, 2, 'slopes');
+  const seasons = finiteWeights(reader, period, 'seasons');
+  const initialSeasons = finiteWeights(reader, period, 'initial seasons');
   return {
     trend,
     damped,
     seasonal,
     period,
-    alpha: learned[0],
-    beta: learned[1],
-    gamma: learned[2],
-    phi,
-    level: learned[4],
-    slope: learned[5],
-    initialLevel: learned[6],
-    initialTrend: learned[7],
-    seasons: learned.slice(9, 9 + period),
-    initialSeasons: learned.slice(9 + period),
+    alpha: smoothing[0],
+    beta: smoothing[1],
+    gamma: smoothing[2],
+    phi: smoothing[3],
+    level: levels[0],
+    slope: slopes[0],
+    initialLevel: levels[1],
+    initialTrend: slopes[1],
+    seasons,
+    initialSeasons,
     observations,
     sse,
     aicc,

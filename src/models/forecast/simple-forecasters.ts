@@ -26,22 +26,21 @@ function noParams(owner: string) {
   return (given?: unknown): Readonly<NoParams> => resolveParams<NoParams>(owner, {}, {}, given);
 }
 
-/** One learned-float vector [slope, last values...], so the codec may quantize all of it. */
+/** Last values and slope as separate learned-float arrays (a lossy codec scales each on its own). */
 function encodeNaive(state: NaiveState, writer: BinaryWriter): void {
-  const learned = new Float64Array(state.last.length + 1);
-  learned[0] = state.slope;
-  learned.set(state.last, 1);
-  writer.weights(learned);
+  writer.weights(state.last);
+  writer.weights(Float64Array.of(state.slope));
 }
 
 function decodeNaive(owner: string, reader: BinaryReader, expectedLength?: number): NaiveState {
-  const learned = reader.weights();
-  const count = learned.length - 1;
-  if (count < 1 || (expectedLength !== undefined && count !== expectedLength))
-    throw reader.corrupt(`${owner}: ${count} stored values`);
-  for (let i = 0; i < learned.length; i++)
-    if (!Number.isFinite(learned[i])) throw reader.corrupt(`${owner}: stored value ${i} is not finite`);
-  return { last: learned.slice(1), slope: learned[0], fittedValues: null };
+  const last = reader.weights();
+  if (last.length === 0 || (expectedLength !== undefined && last.length !== expectedLength))
+    throw reader.corrupt(`${owner}: ${last.length} stored values`);
+  for (let i = 0; i < last.length; i++)
+    if (!Number.isFinite(last[i])) throw reader.corrupt(`${owner}: stored value ${i} is not finite`);
+  const slope = reader.weights();
+  if (slope.length !== 1 || !Number.isFinite(slope[0])) throw reader.corrupt(`${owner}: slope`);
+  return { last, slope: slope[0], fittedValues: null };
 }
 
 /** fitted[t] = y[t - lag] + slope, NaN for the first `lag` points. */
