@@ -221,3 +221,23 @@ test('fully estimated fits never do worse than the fixtures’ known (feasible) 
     assert.ok(free.sse <= statesOnly.sse * (1 + 1e-6), `${name}: more freedom, higher SSE`);
   }
 });
+
+test('lossy codecs (f16, 8-bit) keep a fitted Holt-Winters state decodable and its forecast within 0.5%', () => {
+  const f = loadFixture('ets-optimized');
+  const y = fixtureVector(f.inputs.y);
+  for (const params of [
+    { trend: 'add', seasonal: 'add', seasonalPeriods: 12 },
+    { trend: 'add', damped: true, seasonal: 'mul', seasonalPeriods: 12 },
+  ]) {
+    const state = ets.fit(y, params, rng());
+    const exact = ets.forecast(state, 24);
+    for (const quantize of ['f16', 'i8'] as const) {
+      const writer = new BinaryWriter(256, { quantize });
+      ets.encode(state, writer);
+      const reader = new BinaryReader(writer.finish());
+      const decoded = ets.decode(reader);
+      reader.end();
+      expectClose(ets.forecast(decoded, 24), exact, { rtol: 5e-3 }, `${quantize} ${JSON.stringify(params)}`);
+    }
+  }
+});
