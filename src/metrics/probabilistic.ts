@@ -5,7 +5,7 @@ import { checkSameLength, type Metric } from './metric.ts';
 
 /** sklearn's log_loss eps='auto' for float64: probabilities are clipped to [eps, 1 - eps]. */
 const EPSILON = 2.220446049250313e-16;
-const clip = (p: number): number => (p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p);
+const clip = (p: number): number => Math.min(Math.max(p, EPSILON), 1 - EPSILON);
 
 /**
  * Mean negative log-likelihood of the true class. `proba` is rows × classes in the order of
