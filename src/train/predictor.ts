@@ -1,6 +1,6 @@
+import type { BundleMeta } from '../codec/meta.ts';
 import type { Matrix } from '../core/matrix.ts';
 import type { Frame } from '../data/frame.ts';
-import type { BundleMeta } from '../codec/meta.ts';
 import type { FleetTask } from './spec.ts';
 
 /** A raw input column the bundle's pipeline expects (name and type before preprocessing). */

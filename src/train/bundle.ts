@@ -1,0 +1,79 @@
+import { encodeBundle, stateSection } from '../codec/bundle.ts';
+import type { BundleMeta } from '../codec/meta.ts';
+import type { BinaryReader, BinaryWriter, WeightsQuantization } from '../core/binary.ts';
+import type { AnyEstimator, AnyForecaster } from '../models/estimator.ts';
+import { decodePipeline, encodePipeline, type PipelineState } from '../preprocess/pipeline.ts';
+import type { InputColumn } from './predictor.ts';
+import type { FleetTask } from './spec.ts';
+
+/**
+ * The bundle of one entity: how raw rows become a matrix (the "io" section: task, raw input
+ * columns, the fitted pipeline and the feature order) plus the fitted model. The io section is
+ * stored in the codec's pipeline slot under the name `aimass.io`.
+ */
+export interface EntityModel {
+  readonly task: FleetTask;
+  readonly inputColumns: readonly InputColumn[];
+  /** Null for forecasters (they read the series, not rows). */
+  readonly pipeline: PipelineState | null;
+  readonly model:
+    | { readonly kind: 'estimator'; readonly estimator: AnyEstimator; readonly state: unknown }
+    | { readonly kind: 'forecaster'; readonly forecaster: AnyForecaster; readonly state: unknown };
+}
+
+export const IO_SECTION = 'aimass.io';
+export const IO_VERSION = 1;
+const TASKS: readonly FleetTask[] = ['regression', 'classification', 'forecast', 'anomaly'];
+const COLUMN_TYPES: readonly InputColumn['type'][] = ['number', 'category', 'time', 'boolean'];
+
+function writeIo(model: EntityModel, writer: BinaryWriter): void {
+  writer.u8(TASKS.indexOf(model.task));
+  writer.u32(model.inputColumns.length);
+  for (const column of model.inputColumns) {
+    writer.string(column.name);
+    writer.u8(COLUMN_TYPES.indexOf(column.type));
+  }
+  writer.bool(model.pipeline !== null);
+  if (model.pipeline) encodePipeline(model.pipeline, writer);
+}
+
+export interface Io {
+  task: FleetTask;
+  inputColumns: InputColumn[];
+  pipeline: PipelineState | null;
+}
+
+export function readIo(reader: BinaryReader): Io {
+  const task = TASKS[reader.u8()];
+  if (!task) throw reader.corrupt('unknown task');
+  const count = reader.count(10_000, 'input column count');
+  const inputColumns: InputColumn[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = reader.string();
+    const type = COLUMN_TYPES[reader.u8()];
+    if (!type) throw reader.corrupt(`unknown type of input column ${name}`);
+    inputColumns.push({ name, type });
+  }
+  const pipeline = reader.bool() ? decodePipeline(reader) : null;
+  return { task, inputColumns, pipeline };
+}
+
+/** Encodes an entity's fitted pipeline and model with its metadata into one bundle blob. */
+export function encodeEntityBundle(
+  model: EntityModel,
+  meta: BundleMeta,
+  quantize: WeightsQuantization = 'none',
+): Uint8Array {
+  const modelSection =
+    model.model.kind === 'estimator'
+      ? stateSection(model.model.estimator, model.model.state)
+      : stateSection(model.model.forecaster, model.model.state);
+  return encodeBundle(
+    {
+      model: modelSection,
+      pipeline: { name: IO_SECTION, stateVersion: IO_VERSION, write: (writer) => writeIo(model, writer) },
+      meta,
+    },
+    { quantize },
+  );
+}
