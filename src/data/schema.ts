@@ -76,7 +76,7 @@ export function inferSchema(
   checkOverride(override, names);
   const warnings: string[] = [];
   const columns = names.map((name, c): ResolvedColumn => {
-    const spec = override[name];
+    const spec = declaredSpec(override, name);
     if (spec) return { name, type: spec.type, unit: spec.unit, inferred: false };
     const values: string[] = [];
     for (const row of rows) if (c < row.length) values.push(row[c]);
@@ -85,6 +85,11 @@ export function inferSchema(
     return { name, type, inferred: true };
   });
   return { columns, warnings };
+}
+
+/** The declared spec of a column; own keys only, so a column named `constructor` is not "declared". */
+export function declaredSpec(override: SchemaOverride, name: string): ColumnSpec | undefined {
+  return Object.hasOwn(override, name) ? override[name] : undefined;
 }
 
 export function allMissingWarning(name: string, rows: number): string {

@@ -195,6 +195,15 @@ test('unterminated quote at end of input rejects that row only', () => {
   assert.equal(report.issuesByReason['unterminated-quote'], 1);
 });
 
+test('columns named like Object.prototype members are ordinary columns', () => {
+  const { frame, report } = parseCsvText('constructor,toString,__proto__\n1,a,2024-01-01\n', { schema: {} });
+  assert.deepEqual(
+    report.schema.map((c) => c.type),
+    ['number', 'category', 'time'],
+  );
+  assert.deepEqual(plainColumn(frame, '__proto__'), [Date.UTC(2024, 0, 1)]);
+});
+
 test('header: duplicate and empty names are renamed; header: false names columns', () => {
   const { frame, report } = parseCsvText('x,x,,y\n1,2,3,4\n');
   assert.deepEqual(

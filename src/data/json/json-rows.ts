@@ -11,6 +11,7 @@ import type { BadValuePolicy, ReportBuilder } from '../read-report.ts';
 import {
   allMissingWarning,
   checkOverride,
+  declaredSpec,
   describeExpected,
   inferTextColumnType,
   type ResolvedColumn,
@@ -57,7 +58,7 @@ export function inferJsonSchema(
   const objects = records.filter(isPlainObject);
   const warnings: string[] = [];
   const columns = names.map((name): ResolvedColumn => {
-    const spec = override[name];
+    const spec = declaredSpec(override, name);
     if (spec) return { name, type: spec.type, unit: spec.unit, inferred: false };
     const texts: string[] = [];
     for (const record of objects) {
