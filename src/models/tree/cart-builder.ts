@@ -34,40 +34,33 @@ export interface CartTree {
 
 const EPSILON = 2.220446049250313e-16;
 
-// Scratch reused across fits (per-entity fits are tiny; allocation would dominate).
-let order = new Int32Array(0);
-let partitionTemp = new Int32Array(0);
-let goLeft = new Uint8Array(0);
+// Scratch reused across fits (per-entity fits are tiny; allocation would dominate). Hot functions copy
+// these into local consts first: module-level `let`s are context slots V8 reloads on every access.
+let orderPool = new Int32Array(0);
+let tempPool = new Int32Array(0);
+let goLeftPool = new Uint8Array(0);
 let unitWeights = new Float64Array(0);
-let stackStart = new Int32Array(0);
-let stackEnd = new Int32Array(0);
-let stackDepth = new Int32Array(0);
-let stackParent = new Int32Array(0);
-let stackIsLeft = new Uint8Array(0);
-let featureOrder = new Int32Array(0);
-let classLeft = new Float64Array(0);
-let classTotal = new Float64Array(0);
-let classMissing = new Float64Array(0);
+let codesPool = new Int32Array(0);
+let stackPool = new Int32Array(0);
+let featurePool = new Int32Array(0);
+let classPool = new Float64Array(0);
+let nodePool = new Float64Array(0);
+let nodeIntPool = new Int32Array(0);
 
-function ensureScratch(rows: number, cols: number, outputs: number): void {
-  if (order.length < rows * cols) order = new Int32Array(rows * cols);
-  if (partitionTemp.length < rows) partitionTemp = new Int32Array(rows);
-  if (goLeft.length < rows) goLeft = new Uint8Array(rows);
+/** The best split found so far for the current node (one reused object keeps its shape monomorphic). */
+const best = { proxy: 0, feature: -1, threshold: 0, missingLeft: 0 };
+
+function ensureScratch(rows: number, cols: number, outputs: number, capacity: number): void {
+  if (orderPool.length < rows * cols) orderPool = new Int32Array(rows * cols);
+  if (tempPool.length < rows) tempPool = new Int32Array(rows);
+  if (goLeftPool.length < rows) goLeftPool = new Uint8Array(rows);
   if (unitWeights.length < rows) unitWeights = new Float64Array(rows).fill(1);
-  if (stackStart.length < 2 * rows + 2) {
-    const size = 2 * rows + 2;
-    stackStart = new Int32Array(size);
-    stackEnd = new Int32Array(size);
-    stackDepth = new Int32Array(size);
-    stackParent = new Int32Array(size);
-    stackIsLeft = new Uint8Array(size);
-  }
-  if (featureOrder.length < cols) featureOrder = new Int32Array(cols);
-  if (classLeft.length < outputs) {
-    classLeft = new Float64Array(outputs);
-    classTotal = new Float64Array(outputs);
-    classMissing = new Float64Array(outputs);
-  }
+  if (codesPool.length < rows) codesPool = new Int32Array(rows);
+  if (stackPool.length < 5 * (2 * rows + 2)) stackPool = new Int32Array(5 * (2 * rows + 2));
+  if (featurePool.length < cols) featurePool = new Int32Array(cols);
+  if (classPool.length < 3 * outputs) classPool = new Float64Array(3 * outputs);
+  if (nodePool.length < capacity * (3 + outputs)) nodePool = new Float64Array(capacity * (3 + outputs));
+  if (nodeIntPool.length < capacity * 5) nodeIntPool = new Int32Array(capacity * 5);
 }
 
 /** x ln x with 0 ln 0 = 0 (entropy proxy). */
@@ -92,73 +85,78 @@ export function buildCart(
   const { rows, cols, columns, sorted } = data;
   const classification = options.criterion !== 'squared_error';
   const outputs = classification ? classes : 1;
-  ensureScratch(rows, cols, outputs);
-  const w = weights ?? unitWeights;
-  // Per-tree sorted orders: the presorted blocks filtered to rows with positive weight.
   let m = rows;
-  if (weights === null) order.set(sorted.subarray(0, rows * cols));
-  else {
+  if (weights !== null) {
     m = 0;
     for (let i = 0; i < rows; i++) if (weights[i] > 0) m++;
+  }
+  const capacity = Math.max(1, Math.min(2 * m - 1, 2 ** Math.min(options.maxDepth + 1, 30) - 1));
+  ensureScratch(rows, cols, outputs, capacity);
+  const order = orderPool;
+  const temp = tempPool;
+  const goLeft = goLeftPool;
+  const stack = stackPool;
+  const featureOrder = featurePool;
+  const classTotal = classPool.subarray(0, outputs);
+  const classMissing = classPool.subarray(outputs, 2 * outputs);
+  const classLeft = classPool.subarray(2 * outputs, 3 * outputs);
+  const w = weights ?? unitWeights;
+  const codes = codesPool;
+  if (classification) for (let i = 0; i < rows; i++) codes[i] = y[i];
+  // Per-tree sorted orders: the presorted blocks filtered to rows with positive weight.
+  if (weights === null) order.set(sorted.subarray(0, rows * cols));
+  else {
     for (let f = 0; f < cols; f++) {
       let at = f * m;
       for (let k = f * rows, end = k + rows; k < end; k++)
         if (weights[sorted[k]] > 0) order[at++] = sorted[k];
     }
   }
-  const capacity = Math.max(1, Math.min(2 * m - 1, 2 ** Math.min(options.maxDepth + 1, 30) - 1));
-  const tree: CartTree = {
-    nodeCount: 0,
-    outputs,
-    feature: new Int32Array(capacity),
-    threshold: new Float64Array(capacity),
-    left: new Int32Array(capacity),
-    right: new Int32Array(capacity),
-    missingLeft: new Uint8Array(capacity),
-    value: new Float64Array(capacity * outputs),
-    impurity: new Float64Array(capacity),
-    nSamples: new Int32Array(capacity),
-    weightedSamples: new Float64Array(capacity),
-  };
+  // Node records (written in preorder): doubles [threshold, impurity, weight, value...], ints
+  // [feature, left, right, missingLeft, samples].
+  const nodeF = nodePool;
+  const nodeI = nodeIntPool;
+  const stride = 3 + outputs;
   const { minSamplesLeaf, minSamplesSplit, maxDepth, criterion, rng } = options;
   const maxFeatures = Math.min(options.maxFeatures, cols);
+  const sampleFeatures = maxFeatures < cols && rng !== null;
   for (let f = 0; f < cols; f++) featureOrder[f] = f;
 
-  let top = 0;
-  stackStart[0] = 0;
-  stackEnd[0] = m;
-  stackDepth[0] = 0;
-  stackParent[0] = -1;
-  stackIsLeft[0] = 0;
-  top = 1;
+  let nodeCount = 0;
+  // Stack frames of 5 ints: start, end, depth, parent, isLeft.
+  stack[0] = 0;
+  stack[1] = m;
+  stack[2] = 0;
+  stack[3] = -1;
+  stack[4] = 0;
+  let top = 1;
   while (top > 0) {
     top--;
-    const start = stackStart[top];
-    const end = stackEnd[top];
-    const depth = stackDepth[top];
-    const parent = stackParent[top];
-    const node = tree.nodeCount++;
-    if (parent >= 0) {
-      if (stackIsLeft[top] === 1) tree.left[parent] = node;
-      else tree.right[parent] = node;
-    }
+    const frame = top * 5;
+    const start = stack[frame];
+    const end = stack[frame + 1];
+    const depth = stack[frame + 2];
+    const parent = stack[frame + 3];
+    const node = nodeCount++;
+    if (parent >= 0) nodeI[parent * 5 + (stack[frame + 4] === 1 ? 1 : 2)] = node;
     const count = end - start;
-    // Node statistics (block 0 holds the node's rows like every block).
+    const at = node * stride;
     let totalWeight = 0;
     let totalSum = 0;
     let impurity: number;
+    // Node statistics (block 0 holds the node's rows like every block).
     if (classification) {
-      classTotal.fill(0, 0, outputs);
+      classTotal.fill(0);
       for (let p = start; p < end; p++) {
         const i = order[p];
         totalWeight += w[i];
-        classTotal[y[i]] += w[i];
+        classTotal[codes[i]] += w[i];
       }
       let sq = 0;
       let ent = 0;
       for (let k = 0; k < outputs; k++) {
         const c = classTotal[k];
-        tree.value[node * outputs + k] = c;
+        nodeF[at + 3 + k] = c;
         sq += c * c;
         if (c > 0) ent -= (c / totalWeight) * Math.log2(c / totalWeight);
       }
@@ -178,204 +176,315 @@ export function buildCart(
         ss += w[i] * d * d;
       }
       impurity = ss / totalWeight;
-      tree.value[node] = mean;
+      nodeF[at + 3] = mean;
     }
-    tree.impurity[node] = impurity;
-    tree.nSamples[node] = count;
-    tree.weightedSamples[node] = totalWeight;
-    tree.feature[node] = NO_FEATURE;
-    tree.left[node] = LEAF;
-    tree.right[node] = LEAF;
-    tree.missingLeft[node] = 0;
-    tree.threshold[node] = 0;
+    nodeF[at] = 0;
+    nodeF[at + 1] = impurity;
+    nodeF[at + 2] = totalWeight;
+    nodeI[node * 5] = NO_FEATURE;
+    nodeI[node * 5 + 1] = LEAF;
+    nodeI[node * 5 + 2] = LEAF;
+    nodeI[node * 5 + 3] = 0;
+    nodeI[node * 5 + 4] = count;
     if (depth >= maxDepth || count < minSamplesSplit || count < 2 * minSamplesLeaf || impurity <= EPSILON)
       continue;
 
-    // ---- best split search ----
-    let bestProxy = Number.NEGATIVE_INFINITY;
-    let bestFeature = -1;
-    let bestThreshold = 0;
-    let bestMissingLeft = 0;
+    // ---- best split search over (a random subset of) the features ----
+    best.proxy = Number.NEGATIVE_INFINITY;
+    best.feature = -1;
     let visited = 0;
-    let drawn = 0;
-    const sqTotal = classification ? sumSquares(classTotal, outputs) : 0;
-    const entTotal = criterion === 'entropy' ? sumXlogx(classTotal, outputs) : 0;
-    while (drawn < cols && visited < maxFeatures) {
-      let f: number;
-      if (maxFeatures < cols && rng !== null) {
+    for (let drawn = 0; drawn < cols && visited < maxFeatures; drawn++) {
+      let f = drawn;
+      if (sampleFeatures) {
         const pick = drawn + rng.int(cols - drawn);
         f = featureOrder[pick];
         featureOrder[pick] = featureOrder[drawn];
         featureOrder[drawn] = f;
-      } else f = drawn;
-      drawn++;
+      }
       const base = f * m;
       const col = f * rows;
       let nonMissingEnd = end;
-      while (
-        nonMissingEnd > start &&
-        columns[col + order[base + nonMissingEnd - 1]] !== columns[col + order[base + nonMissingEnd - 1]]
-      )
+      while (nonMissingEnd > start && Number.isNaN(columns[col + order[base + nonMissingEnd - 1]]))
         nonMissingEnd--;
-      const missing = end - nonMissingEnd;
       if (nonMissingEnd === start) continue;
-      if (missing === 0 && columns[col + order[base + end - 1]] <= columns[col + order[base + start]])
-        continue; // constant in this node: does not count towards maxFeatures
+      // Constant in this node: does not count towards maxFeatures (sklearn's rule).
+      if (nonMissingEnd === end && columns[col + order[base + end - 1]] <= columns[col + order[base + start]])
+        continue;
       visited++;
-      let missingWeight = 0;
-      let missingSum = 0;
-      if (missing > 0) {
-        if (classification) classMissing.fill(0, 0, outputs);
-        for (let p = nonMissingEnd; p < end; p++) {
-          const i = order[base + p];
-          missingWeight += w[i];
-          if (classification) classMissing[y[i]] += w[i];
-          else missingSum += w[i] * y[i];
-        }
-      }
-      // Pass 0: NaN rows on the right (the last candidate puts every finite value left);
-      // pass 1: NaN rows start on the left.
-      for (let pass = 0; pass < (missing > 0 ? 2 : 1); pass++) {
-        let wl = pass === 1 ? missingWeight : 0;
-        let sl = pass === 1 ? missingSum : 0;
-        let cl = pass === 1 ? missing : 0;
-        let sqL = 0;
-        let sqR = sqTotal;
-        let entL = 0;
-        let entR = entTotal;
-        if (classification) {
-          for (let k = 0; k < outputs; k++) {
-            const c = pass === 1 ? classMissing[k] : 0;
-            classLeft[k] = c;
-            sqL += c * c;
-            const r = classTotal[k] - c;
-            if (pass === 1) sqR += r * r - classTotal[k] * classTotal[k];
-          }
-          if (criterion === 'entropy') {
-            entL = pass === 1 ? sumXlogx(classLeft, outputs) : 0;
-            entR = 0;
-            for (let k = 0; k < outputs; k++) entR += xlogx(classTotal[k] - classLeft[k]);
-          }
-        }
-        const lastCandidate = pass === 0 && missing > 0 ? nonMissingEnd : nonMissingEnd - 1;
-        for (let p = start; p < lastCandidate; p++) {
-          const i = order[base + p];
-          const wi = w[i];
-          wl += wi;
-          cl++;
-          if (classification) {
-            const k = y[i];
-            const before = classLeft[k];
-            const beforeRight = classTotal[k] - before;
-            classLeft[k] = before + wi;
-            sqL += 2 * before * wi + wi * wi;
-            sqR += -2 * beforeRight * wi + wi * wi;
-            if (criterion === 'entropy') {
-              entL += xlogx(before + wi) - xlogx(before);
-              entR += xlogx(beforeRight - wi) - xlogx(beforeRight);
-            }
-          } else sl += wi * y[i];
-          if (cl < minSamplesLeaf) continue;
-          if (count - cl < minSamplesLeaf) break;
-          const xv = columns[col + i];
-          let threshold: number;
-          if (p + 1 < nonMissingEnd) {
-            const xn = columns[col + order[base + p + 1]];
-            if (!(xn > xv)) continue;
-            threshold = (xv + xn) / 2;
-            if (threshold === xn || !Number.isFinite(threshold)) threshold = xv;
-          } else threshold = ALL_FINITE;
-          const wr = totalWeight - wl;
-          let proxy: number;
-          if (!classification) {
-            const sr = totalSum - sl;
-            proxy = (sl * sl) / wl + (sr * sr) / wr;
-          } else if (criterion === 'gini') proxy = sqL / wl + sqR / wr;
-          else proxy = entL - xlogx(wl) + entR - xlogx(wr);
-          if (proxy > bestProxy) {
-            bestProxy = proxy;
-            bestFeature = f;
-            bestThreshold = threshold;
-            bestMissingLeft = pass === 1 ? 1 : missing > 0 ? 0 : 2;
-          }
-        }
-      }
+      if (classification)
+        scanClassification(
+          columns,
+          col,
+          order,
+          base,
+          start,
+          nonMissingEnd,
+          end,
+          w,
+          codes,
+          classTotal,
+          classMissing,
+          classLeft,
+          totalWeight,
+          minSamplesLeaf,
+          criterion === 'entropy',
+          f,
+        );
+      else
+        scanRegression(
+          columns,
+          col,
+          order,
+          base,
+          start,
+          nonMissingEnd,
+          end,
+          w,
+          y,
+          totalWeight,
+          totalSum,
+          minSamplesLeaf,
+          f,
+        );
     }
-    if (bestFeature < 0) continue;
+    if (best.feature < 0) continue;
 
     // ---- partition every feature block stably by the chosen split ----
+    const bestFeature = best.feature;
+    const bestThreshold = best.threshold;
+    const missingLeft = best.missingLeft;
     const splitColumn = bestFeature * rows;
     const splitBase = bestFeature * m;
     let leftCount = 0;
     for (let p = start; p < end; p++) {
       const i = order[splitBase + p];
       const x = columns[splitColumn + i];
-      const toLeft = x <= bestThreshold || (x !== x && bestMissingLeft === 1);
+      const toLeft = x <= bestThreshold || (missingLeft === 1 && Number.isNaN(x));
       goLeft[i] = toLeft ? 1 : 0;
       if (toLeft) leftCount++;
     }
-    for (let f = 0; f < cols; f++) {
+    // Children that will not be split only need block 0 (their statistics); the others need every
+    // block kept sorted. Branchless: each row is written to both sides and one cursor advances.
+    const childDepthLeaf = depth + 1 >= maxDepth;
+    const smallest = Math.min(leftCount, count - leftCount);
+    const largest = count - smallest;
+    const childrenAreLeaves = childDepthLeaf || largest < minSamplesSplit || largest < 2 * minSamplesLeaf;
+    const blocks = childrenAreLeaves ? 1 : cols;
+    for (let f = 0; f < blocks; f++) {
       const base = f * m;
       let l = base + start;
       let r = 0;
       for (let p = base + start, stop = base + end; p < stop; p++) {
         const i = order[p];
-        if (goLeft[i] === 1) order[l++] = i;
-        else partitionTemp[r++] = i;
+        const g = goLeft[i];
+        order[l] = i;
+        temp[r] = i;
+        l += g;
+        r += 1 - g;
       }
-      order.set(partitionTemp.subarray(0, r), l);
+      for (let k = 0; k < r; k++) order[l + k] = temp[k];
     }
-    tree.feature[node] = bestFeature;
-    tree.threshold[node] = bestThreshold;
+    nodeI[node * 5] = bestFeature;
+    nodeF[at] = bestThreshold;
     // No NaN seen here for this feature: NaN follows the majority (as sklearn documents).
-    tree.missingLeft[node] =
-      bestMissingLeft === 2 ? (leftCount >= count - leftCount ? 1 : 0) : bestMissingLeft;
+    nodeI[node * 5 + 3] = missingLeft === 2 ? (leftCount >= count - leftCount ? 1 : 0) : missingLeft;
     // Push right first so the left subtree is numbered first (sklearn's preorder).
     const mid = start + leftCount;
-    stackStart[top] = mid;
-    stackEnd[top] = end;
-    stackDepth[top] = depth + 1;
-    stackParent[top] = node;
-    stackIsLeft[top] = 0;
-    top++;
-    stackStart[top] = start;
-    stackEnd[top] = mid;
-    stackDepth[top] = depth + 1;
-    stackParent[top] = node;
-    stackIsLeft[top] = 1;
-    top++;
+    let next = top * 5;
+    stack[next] = mid;
+    stack[next + 1] = end;
+    stack[next + 2] = depth + 1;
+    stack[next + 3] = node;
+    stack[next + 4] = 0;
+    next += 5;
+    stack[next] = start;
+    stack[next + 1] = mid;
+    stack[next + 2] = depth + 1;
+    stack[next + 3] = node;
+    stack[next + 4] = 1;
+    top += 2;
   }
-  return trimTree(tree);
+  return copyTree(nodeCount, outputs, nodeF, nodeI);
 }
 
-function sumSquares(values: Float64Array, n: number): number {
-  let s = 0;
-  for (let k = 0; k < n; k++) s += values[k] * values[k];
-  return s;
+/**
+ * Regression (squared error) scan of one feature: maximises sklearn's proxy
+ * sum_l² / w_l + sum_r² / w_r. Pass 0 puts NaN rows right (its last candidate sends every finite
+ * value left); pass 1 starts with the NaN rows on the left.
+ */
+function scanRegression(
+  columns: Float64Array,
+  col: number,
+  order: Int32Array,
+  base: number,
+  start: number,
+  nonMissingEnd: number,
+  end: number,
+  w: Float64Array,
+  y: Float64Array,
+  totalWeight: number,
+  totalSum: number,
+  minSamplesLeaf: number,
+  f: number,
+): void {
+  const count = end - start;
+  const missing = end - nonMissingEnd;
+  let missingWeight = 0;
+  let missingSum = 0;
+  for (let p = nonMissingEnd; p < end; p++) {
+    const i = order[base + p];
+    missingWeight += w[i];
+    missingSum += w[i] * y[i];
+  }
+  for (let pass = 0; pass < (missing > 0 ? 2 : 1); pass++) {
+    let wl = pass === 1 ? missingWeight : 0;
+    let sl = pass === 1 ? missingSum : 0;
+    let cl = pass === 1 ? missing : 0;
+    const lastCandidate = pass === 0 && missing > 0 ? nonMissingEnd : nonMissingEnd - 1;
+    let xv = columns[col + order[base + start]];
+    for (let p = start; p < lastCandidate; p++) {
+      const i = order[base + p];
+      const wi = w[i];
+      wl += wi;
+      sl += wi * y[i];
+      cl++;
+      let xn = Number.POSITIVE_INFINITY;
+      if (p + 1 < nonMissingEnd) xn = columns[col + order[base + p + 1]];
+      const current = xv;
+      xv = xn;
+      if (cl < minSamplesLeaf) continue;
+      if (count - cl < minSamplesLeaf) break;
+      if (!(xn > current)) continue;
+      const sr = totalSum - sl;
+      const proxy = (sl * sl) / wl + (sr * sr) / (totalWeight - wl);
+      if (proxy > best.proxy) {
+        best.proxy = proxy;
+        best.feature = f;
+        best.threshold = splitThreshold(current, xn, p + 1 < nonMissingEnd);
+        best.missingLeft = pass === 1 ? 1 : missing > 0 ? 0 : 2;
+      }
+    }
+  }
 }
 
-function sumXlogx(values: Float64Array, n: number): number {
-  let s = 0;
-  for (let k = 0; k < n; k++) s += xlogx(values[k]);
-  return s;
+/** Classification scan (gini or entropy proxy, updated in O(1) per row); passes as scanRegression. */
+function scanClassification(
+  columns: Float64Array,
+  col: number,
+  order: Int32Array,
+  base: number,
+  start: number,
+  nonMissingEnd: number,
+  end: number,
+  w: Float64Array,
+  codes: Int32Array,
+  classTotal: Float64Array,
+  classMissing: Float64Array,
+  classLeft: Float64Array,
+  totalWeight: number,
+  minSamplesLeaf: number,
+  entropy: boolean,
+  f: number,
+): void {
+  const count = end - start;
+  const missing = end - nonMissingEnd;
+  const outputs = classTotal.length;
+  classMissing.fill(0);
+  let missingWeight = 0;
+  for (let p = nonMissingEnd; p < end; p++) {
+    const i = order[base + p];
+    missingWeight += w[i];
+    classMissing[codes[i]] += w[i];
+  }
+  for (let pass = 0; pass < (missing > 0 ? 2 : 1); pass++) {
+    let wl = pass === 1 ? missingWeight : 0;
+    let cl = pass === 1 ? missing : 0;
+    let sqL = 0;
+    let sqR = 0;
+    let entL = 0;
+    let entR = 0;
+    for (let k = 0; k < outputs; k++) {
+      const c = pass === 1 ? classMissing[k] : 0;
+      classLeft[k] = c;
+      const r = classTotal[k] - c;
+      sqL += c * c;
+      sqR += r * r;
+      if (entropy) {
+        entL += xlogx(c);
+        entR += xlogx(r);
+      }
+    }
+    const lastCandidate = pass === 0 && missing > 0 ? nonMissingEnd : nonMissingEnd - 1;
+    let xv = columns[col + order[base + start]];
+    for (let p = start; p < lastCandidate; p++) {
+      const i = order[base + p];
+      const wi = w[i];
+      const k = codes[i];
+      const before = classLeft[k];
+      const beforeRight = classTotal[k] - before;
+      classLeft[k] = before + wi;
+      sqL += 2 * before * wi + wi * wi;
+      sqR += -2 * beforeRight * wi + wi * wi;
+      if (entropy) {
+        entL += xlogx(before + wi) - xlogx(before);
+        entR += xlogx(beforeRight - wi) - xlogx(beforeRight);
+      }
+      wl += wi;
+      cl++;
+      let xn = Number.POSITIVE_INFINITY;
+      if (p + 1 < nonMissingEnd) xn = columns[col + order[base + p + 1]];
+      const current = xv;
+      xv = xn;
+      if (cl < minSamplesLeaf) continue;
+      if (count - cl < minSamplesLeaf) break;
+      if (!(xn > current)) continue;
+      const wr = totalWeight - wl;
+      // gini: maximise Σc_l²/w_l + Σc_r²/w_r; entropy: maximise -(w_l H_l + w_r H_r) (in nats).
+      const proxy = entropy ? entL - xlogx(wl) + entR - xlogx(wr) : sqL / wl + sqR / wr;
+      if (proxy > best.proxy) {
+        best.proxy = proxy;
+        best.feature = f;
+        best.threshold = splitThreshold(current, xn, p + 1 < nonMissingEnd);
+        best.missingLeft = pass === 1 ? 1 : missing > 0 ? 0 : 2;
+      }
+    }
+  }
 }
 
-function trimTree(tree: CartTree): CartTree {
-  const n = tree.nodeCount;
-  if (n === tree.feature.length) return tree;
-  return {
+/** sklearn's midpoint rule (falls back to the lower value when the midpoint rounds up to the upper). */
+function splitThreshold(lower: number, upper: number, finiteUpper: boolean): number {
+  if (!finiteUpper) return ALL_FINITE;
+  const mid = (lower + upper) / 2;
+  return mid === upper || !Number.isFinite(mid) ? lower : mid;
+}
+
+function copyTree(n: number, outputs: number, nodeF: Float64Array, nodeI: Int32Array): CartTree {
+  const stride = 3 + outputs;
+  const tree: CartTree = {
     nodeCount: n,
-    outputs: tree.outputs,
-    feature: tree.feature.slice(0, n),
-    threshold: tree.threshold.slice(0, n),
-    left: tree.left.slice(0, n),
-    right: tree.right.slice(0, n),
-    missingLeft: tree.missingLeft.slice(0, n),
-    value: tree.value.slice(0, n * tree.outputs),
-    impurity: tree.impurity.slice(0, n),
-    nSamples: tree.nSamples.slice(0, n),
-    weightedSamples: tree.weightedSamples.slice(0, n),
+    outputs,
+    feature: new Int32Array(n),
+    threshold: new Float64Array(n),
+    left: new Int32Array(n),
+    right: new Int32Array(n),
+    missingLeft: new Uint8Array(n),
+    value: new Float64Array(n * outputs),
+    impurity: new Float64Array(n),
+    nSamples: new Int32Array(n),
+    weightedSamples: new Float64Array(n),
   };
+  for (let i = 0; i < n; i++) {
+    tree.feature[i] = nodeI[i * 5];
+    tree.left[i] = nodeI[i * 5 + 1];
+    tree.right[i] = nodeI[i * 5 + 2];
+    tree.missingLeft[i] = nodeI[i * 5 + 3];
+    tree.nSamples[i] = nodeI[i * 5 + 4];
+    tree.threshold[i] = nodeF[i * stride];
+    tree.impurity[i] = nodeF[i * stride + 1];
+    tree.weightedSamples[i] = nodeF[i * stride + 2];
+    for (let k = 0; k < outputs; k++) tree.value[i * outputs + k] = nodeF[i * stride + 3 + k];
+  }
+  return tree;
 }
 
 /** Mean decrease in impurity per feature, normalised to sum 1 (all zeros for a lone leaf). */

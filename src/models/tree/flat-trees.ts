@@ -35,7 +35,7 @@ export function findLeaf(trees: FlatTrees, node: number, data: Float64Array, off
   while (f >= 0) {
     const x = data[offset + f];
     if (x <= threshold[node]) node = left[node];
-    else if (x !== x && missingLeft[node] === 1) node = left[node];
+    else if (Number.isNaN(x) && missingLeft[node] === 1) node = left[node];
     else node = right[node];
     f = feature[node];
   }
@@ -107,7 +107,8 @@ export function decodeFlatTrees(
     value.length !== nodes * outputs
   )
     throw reader.corrupt('tree arrays have inconsistent lengths');
-  if (roots.length < 2 || roots[0] !== 0 || roots[roots.length - 1] !== nodes)
+  // Zero trees are allowed (a boosted model of a single class is its baseline alone).
+  if (roots.length < 1 || roots[0] !== 0 || roots[roots.length - 1] !== nodes)
     throw reader.corrupt('tree roots do not cover the nodes');
   for (let t = 0; t + 1 < roots.length; t++) {
     const start = roots[t];

@@ -31,7 +31,7 @@ export function presort(X: Matrix): Presorted {
     for (let i = 0; i < rows; i++) {
       const x = data[i * cols + f];
       columns[base + i] = x;
-      if (x !== x) sorted[base + --tail] = i;
+      if (Number.isNaN(x)) sorted[base + --tail] = i;
       else {
         keys[head] = x;
         sorted[base + head++] = i;
