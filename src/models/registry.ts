@@ -1,4 +1,5 @@
 import { AimassError } from '../core/errors.ts';
+import { majorityBaseline, meanBaseline } from './baseline.ts';
 import type { AnyEstimator, AnyForecaster, Task } from './estimator.ts';
 import { autoEtsForecaster } from './forecast/auto-ets.ts';
 import { exponentialSmoothingForecaster } from './forecast/exponential-smoothing.ts';
@@ -13,6 +14,8 @@ import { hgbClassifier, hgbRegressor } from './tree/hgb.ts';
 
 /** Every tabular estimator by its stable name (the name stored in bundles). */
 const estimatorList: readonly AnyEstimator[] = [
+  meanBaseline,
+  majorityBaseline,
   olsEstimator,
   ridgeEstimator,
   lassoEstimator,
