@@ -267,9 +267,21 @@ export function fitLogisticNewton(
     for (let k = 0; k < classCount; k++) meanLog += Math.log(counts[k]) / classCount;
     for (let k = 0; k < classCount; k++) theta[k * q + cols] = Math.log(counts[k]) - meanLog;
   }
-  linearScores(means, x, rows, cols, blocks, theta, eta);
-  let objective =
-    negativeLogLikelihood(eta, labels, rows, blocks, prob) + penalty(theta, cols, blocks, inverseC);
+  // At the intercept-only start every row has the class frequencies as probabilities, so the scores,
+  // the probabilities and the objective (n × the label entropy) need no pass over X.
+  let objective = blocks > 1 ? penalty(theta, cols, blocks, inverseC) : 0;
+  for (let k = 0; k < classCount; k++) if (counts[k] > 0) objective -= counts[k] * Math.log(counts[k] / rows);
+  for (let r = 0; r < rows; r++) {
+    if (blocks === 1) {
+      eta[r] = theta[cols];
+      prob[r] = counts[1] / rows;
+    } else {
+      for (let k = 0; k < blocks; k++) {
+        eta[r * blocks + k] = theta[k * q + cols];
+        prob[r * blocks + k] = counts[k] / rows;
+      }
+    }
+  }
   let objectiveStale = false;
   let iterations = 0;
   let converged = false;

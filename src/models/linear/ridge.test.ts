@@ -115,3 +115,16 @@ test('ridge rejects NaN in y naming the row', () => {
     (error: unknown) => (error as { context: { row: number } }).context.row === 1,
   );
 });
+
+test('a resolved params object is accepted as is (the per-entity fast path)', () => {
+  const resolved = ridgeEstimator.params({ alpha: 2 });
+  assert.equal(ridgeEstimator.params(resolved), resolved, 'no re-validation, same frozen object');
+  const X = matrixFromRows([[1], [2], [4]]);
+  const y = Float64Array.of(1, 2, 3);
+  assert.deepEqual(
+    ridgeEstimator.fit(X, y, resolved, createRng(0)),
+    ridgeEstimator.fit(X, y, { alpha: 2 }, createRng(0)),
+  );
+  // A look-alike plain object is validated normally.
+  assert.throws(() => ridgeEstimator.fit(X, y, { alpha: -2 }, createRng(0)));
+});
