@@ -74,12 +74,6 @@ test('sorted mode and histogram mode grow identical models', () => {
   }
 });
 
-import { BinaryReader } from '../../core/binary.ts';
-
-function await_reader() {
-  return BinaryReader;
-}
-
 test('NaN rows go to the side their targets belong to', () => {
   const rows: (number | null)[][] = [];
   const y: number[] = [];
