@@ -97,3 +97,14 @@ test('initCenters must match the feature count', () => {
     (error: unknown) => isAimassError(error, 'PARAM_INVALID') && error.context.field === 'initCenters',
   );
 });
+
+test('zero features: one cluster of everything, codec round trip', async () => {
+  const { BinaryReader, BinaryWriter } = await import('../core/binary.ts');
+  const X = { data: new Float64Array(0), rows: 4, cols: 0 };
+  const state = kmeansEstimator.fit(X, null, { nClusters: 2 }, createRng(0));
+  const writer = new BinaryWriter();
+  kmeansEstimator.encode(state, writer);
+  const decoded = kmeansEstimator.decode(new BinaryReader(writer.finish()));
+  assert.equal(decoded.clusters, 2);
+  assert.deepEqual(Array.from(kmeansEstimator.predict(decoded, X)), [0, 0, 0, 0]);
+});

@@ -21,6 +21,8 @@ export interface KmeansParams {
 
 /** `centers` is k × featureCount; inertia = Σ squared distance to the assigned centre (training data). */
 export interface KmeansState {
+  /** Number of centres k (may be below nClusters when there were fewer rows). */
+  readonly clusters: number;
   readonly centers: Float64Array;
   readonly featureCount: number;
   readonly inertia: number;
@@ -283,7 +285,7 @@ function fit(X: Matrix, _y: Float64Array | null, params: unknown, rng: Rng): Kme
       throw paramError('kmeans', 'initCenters', p.initCenters, `rows of ${cols} values (the feature count)`);
     const initial = Float64Array.from(p.initCenters.flat());
     const result = lloyd(data, rows, cols, initial, k, p.maxIter, tolerance);
-    return { ...result, featureCount: cols };
+    return { ...result, clusters: k, featureCount: cols };
   }
   const k = Math.min(p.nClusters, rows);
   let best: LloydResult | null = null;
@@ -293,7 +295,7 @@ function fit(X: Matrix, _y: Float64Array | null, params: unknown, rng: Rng): Kme
     if (best === null || result.inertia < best.inertia) best = result;
   }
   const { centers, inertia, iterations } = best!;
-  return { centers, inertia, iterations, featureCount: cols };
+  return { clusters: k, centers, inertia, iterations, featureCount: cols };
 }
 
 let labelBuffer = new Int32Array(0);
@@ -306,14 +308,22 @@ function predict(state: KmeansState, X: Matrix, out?: Float64Array): Float64Arra
     labelBuffer = new Int32Array(X.rows * 2);
     distanceBuffer = new Float64Array(X.rows * 2);
   }
-  const k = state.featureCount === 0 ? 1 : state.centers.length / state.featureCount;
-  const total = assignNearest(X.data, X.rows, X.cols, state.centers, k, labelBuffer, distanceBuffer);
+  const total = assignNearest(
+    X.data,
+    X.rows,
+    X.cols,
+    state.centers,
+    state.clusters,
+    labelBuffer,
+    distanceBuffer,
+  );
   if (total - total !== 0) checkMatrix('kmeans', X, 'reject');
   for (let r = 0; r < X.rows; r++) result[r] = labelBuffer[r];
   return result;
 }
 
 function encode(state: KmeansState, writer: BinaryWriter): void {
+  writer.u32(state.clusters);
   writer.u32(state.featureCount);
   writer.u32(state.iterations);
   writer.f64(state.inertia);
@@ -321,15 +331,16 @@ function encode(state: KmeansState, writer: BinaryWriter): void {
 }
 
 function decode(reader: BinaryReader): KmeansState {
+  const clusters = reader.count(1 << 24, 'cluster count');
   const featureCount = reader.count(1 << 24, 'feature count');
   const iterations = reader.u32();
   const inertia = reader.finite('inertia');
   const centers = reader.weights();
-  if (centers.length === 0 || (featureCount > 0 && centers.length % featureCount !== 0))
-    throw reader.corrupt(`${centers.length} centre values do not fit ${featureCount} features`);
+  if (clusters === 0 || centers.length !== clusters * featureCount)
+    throw reader.corrupt(`${centers.length} centre values do not fit ${clusters} × ${featureCount}`);
   for (let i = 0; i < centers.length; i++)
     if (!Number.isFinite(centers[i])) throw reader.corrupt('centre not finite');
-  return { centers, featureCount, inertia, iterations };
+  return { clusters, centers, featureCount, inertia, iterations };
 }
 
 /**

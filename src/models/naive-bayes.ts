@@ -139,7 +139,8 @@ function encode(state: GaussianNbState, writer: BinaryWriter): void {
   writer.f64Array(state.classes);
   writer.u32(state.featureCount);
   writer.weights(state.theta);
-  writer.weights(state.variance);
+  // Exact, never quantised: a rounded variance could reach 0 and every likelihood depends on its log.
+  writer.f64Array(state.variance);
   writer.f64Array(state.priors);
   writer.f64(state.epsilon);
 }
@@ -152,7 +153,7 @@ function decode(reader: BinaryReader): GaussianNbState {
       throw reader.corrupt('classes are not finite and strictly ascending');
   const featureCount = reader.count(1 << 24, 'feature count');
   const theta = reader.weights();
-  const variance = reader.weights();
+  const variance = reader.f64Array();
   const priors = reader.f64Array();
   const epsilon = reader.finite('epsilon');
   const size = classes.length * featureCount;
