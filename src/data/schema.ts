@@ -1,7 +1,7 @@
 import { AimassError, formatValue } from '../core/errors.ts';
 import type { ColumnType } from './frame.ts';
 import { parseIsoTime } from './iso-time.ts';
-import type { MissingMatcher } from './missing.ts';
+import { createMissingMatcher, type MissingMatcher } from './missing.ts';
 import { isBooleanWord, parseBooleanText, parseNumberText } from './text-values.ts';
 
 export type TimeUnit = 'seconds' | 'milliseconds';
@@ -70,8 +70,8 @@ export function inferTextColumnType(
 export function inferSchema(
   names: readonly string[],
   rows: readonly (readonly string[])[],
-  missing: MissingMatcher,
   override: SchemaOverride = {},
+  missing: MissingMatcher = createMissingMatcher(),
 ): { columns: ResolvedColumn[]; warnings: string[] } {
   checkOverride(override, names);
   const warnings: string[] = [];

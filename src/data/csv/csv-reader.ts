@@ -138,8 +138,8 @@ export class CsvReader implements PushReader {
     const { columns, warnings } = inferSchema(
       this.names,
       (wellFormed.length > 0 ? wellFormed : this.sample).map((s) => s.row.fields),
-      this.missing,
       this.options.schema,
+      this.missing,
     );
     this.columns = columns;
     this.report.warnings.push(...warnings);

@@ -5,7 +5,7 @@ export const LF = 10;
 export const CR = 13;
 
 export const QUOTED_OK = 0;
-/** The buffer ended inside the field and more data may come: re-read the row later. */
+/** The buffer ended inside the field and more data may come: re-read the row later (`next` is the end). */
 export const QUOTED_INCOMPLETE = 1;
 /** The input ended inside the quotes: the field runs to the end of input. */
 export const QUOTED_UNTERMINATED = 2;
