@@ -151,7 +151,9 @@ function randomCsvOptions(rng: Rng): CsvOptions {
   };
 }
 
-test('fuzz: CSV from random bytes and mutated valid files never throws anything but AimassError', () => {
+test('fuzz: CSV from random bytes and mutated valid files never throws anything but AimassError', {
+  timeout: 60_000,
+}, () => {
   const rng = createRng(20240601);
   for (let i = 0; i < 2000; i++) {
     const bytes = i % 3 === 0 ? randomBytes(rng) : mutate(rng, validCsv(rng));
@@ -164,7 +166,7 @@ test('fuzz: CSV from random bytes and mutated valid files never throws anything 
   }
 });
 
-test('fuzz: NDJSON and JSON arrays from mutated input', () => {
+test('fuzz: NDJSON and JSON arrays from mutated input', { timeout: 60_000 }, () => {
   const rng = createRng(7);
   for (let i = 0; i < 1200; i++) {
     const text = validNdjson(rng);
@@ -179,7 +181,9 @@ test('fuzz: NDJSON and JSON arrays from mutated input', () => {
   }
 });
 
-test('fuzz: streamed in random chunks, garbage reads exactly as it does from one buffer', async () => {
+test('fuzz: streamed in random chunks, garbage reads exactly as it does from one buffer', {
+  timeout: 60_000,
+}, async () => {
   const rng = createRng(99);
   for (let i = 0; i < 300; i++) {
     const csv = i % 3 === 0 ? randomBytes(rng) : mutate(rng, validCsv(rng));

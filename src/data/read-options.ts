@@ -19,7 +19,10 @@ export interface ReadOptions {
   maxRejectedExamples?: number;
   /** How many rejected rows the report keeps verbatim. Default: 1000. */
   maxQuarantineRows?: number;
-  /** A single row (or NDJSON line) longer than this fails the file with FILE_INVALID. Default: 16 MiB. */
+  /**
+   * When streaming (a path or chunks), a row or NDJSON line longer than this fails with
+   * FILE_INVALID instead of being buffered without end (e.g. after an unclosed quote). Default: 16 MiB.
+   */
   maxRowBytes?: number;
 }
 

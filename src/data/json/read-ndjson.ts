@@ -11,7 +11,9 @@ import { inferJsonSchema, type JsonRecord, JsonRowSink } from './json-rows.ts';
  * Newline-delimited JSON: one object per line (LF or CRLF; blank lines skipped). A line that is
  * not valid JSON is rejected as `bad-json`, one that is not an object as `not-object`; reading
  * goes on. Columns are the keys of the first `inferRows` objects plus declared schema columns;
- * later unknown keys are ignored with one warning each.
+ * later unknown keys are ignored with one warning each. Values: JSON numbers, booleans and
+ * strings are accepted by any column type that can hold them (`"12"` in a number column is 12;
+ * epoch numbers in a time column need a `unit`); nested objects/arrays reject the row.
  */
 export async function readNdjson(source: ByteSource, options: JsonOptions = {}): Promise<ReadResult> {
   const resolved = resolveJsonOptions(
