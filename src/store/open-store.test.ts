@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
 import { openStore } from './open-store.ts';
 
-test('openStore: SQLite in the data dir (default ./data), PostgreSQL not yet, unknown schemes refused', async () => {
+test('openStore: SQLite in the data dir (default ./aimass-data), PostgreSQL not yet, unknown schemes refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'aimass-open-'));
   const cwd = process.cwd();
   try {
@@ -18,7 +18,7 @@ test('openStore: SQLite in the data dir (default ./data), PostgreSQL not yet, un
     process.chdir(dir);
     const byDefault = await openStore();
     await byDefault.close();
-    assert.ok(existsSync(join(dir, 'data', 'aimass.db')));
+    assert.ok(existsSync(join(dir, 'aimass-data', 'aimass.db')));
     await assert.rejects(openStore({ url: 'postgres://localhost/x' }), (e: unknown) =>
       isAimassError(e, 'UNAVAILABLE'),
     );

@@ -8,7 +8,7 @@ export interface StoreConfig {
    * `AIMASS_STORE` environment variable is the usual source.
    */
   readonly url?: string;
-  /** Folder holding `aimass.db` for SQLite; default `./data`. */
+  /** Folder holding `aimass.db` for SQLite; default `./aimass-data` (git-ignored). */
   readonly dataDir?: string;
   /** SQLite `synchronous`: `FULL` (default, survives power loss) or `NORMAL` (faster commits). */
   readonly synchronous?: 'NORMAL' | 'FULL';
@@ -31,7 +31,7 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     });
   }
   const store = new SqliteStore({
-    path: sqlitePathIn(config.dataDir ?? 'data'),
+    path: sqlitePathIn(config.dataDir ?? 'aimass-data'),
     synchronous: config.synchronous,
   });
   await store.ready();
