@@ -292,4 +292,17 @@ test('streaming: an oversized row fails with FILE_INVALID instead of buffering f
     (e) => isAimassError(e, 'FILE_INVALID') && e.context.line === 2,
   );
   await assert.rejects(readCsv('/nonexistent/file.csv'), (e) => isAimassError(e, 'FILE_INVALID'));
+  const strings = (async function* () {
+    yield 'a,b\n' as unknown as Uint8Array;
+  })();
+  await assert.rejects(readCsv(strings), (e) => isAimassError(e, 'FILE_INVALID'));
+});
+
+test('readCsv accepts bytes in memory; fail mode also stops at a wrong field count', async () => {
+  const { frame } = await readCsv(new TextEncoder().encode('a,b\n1,2\n'));
+  assert.deepEqual(plainColumn(frame, 'b'), [2]);
+  await assert.rejects(
+    readCsv(Buffer.from('a,b\n1,2\n3\n'), { onBadValue: 'fail', fileName: 'x.csv' }),
+    (e) => isAimassError(e, 'ROW_INVALID') && e.context.line === 3 && e.context.reason === 'field-count',
+  );
 });

@@ -122,6 +122,8 @@ export class JsonRowSink {
           );
           return;
         }
+        // The bad cell reads as missing if the row is kept (onBadValue 'missing').
+        store.setMissing(c);
         badCells.push(c);
         if (this.onBadValue !== 'missing') break;
       }

@@ -132,3 +132,31 @@ test('JSON array: rows by element index; whole-document errors are FILE_INVALID'
   );
   assert.deepEqual(streamed.frame, frame);
 });
+
+test('JSON values: coercions per column type and onBadValue missing', () => {
+  const text = [
+    '{"n":1,"b":true,"c":"x","t":"2024-01-01","s":1704067200}',
+    '{"n":"2.5","b":0,"c":7,"t":"NA","s":"1704067201"}',
+    '{"n":true,"b":"maybe","c":false,"t":1704067200,"s":null}',
+  ].join('\n');
+  const { frame, report } = parseNdjsonText(text, {
+    inferRows: 1,
+    onBadValue: 'missing',
+    schema: { s: { type: 'time', unit: 'seconds' } },
+  });
+  assert.deepEqual(plainColumn(frame, 'n'), [1, 2.5, null]);
+  assert.deepEqual(plainColumn(frame, 'b'), [true, false, null]);
+  assert.deepEqual(plainColumn(frame, 'c'), ['x', '7', 'false']);
+  assert.deepEqual(plainColumn(frame, 't'), [Date.UTC(2024, 0, 1), null, null]);
+  assert.deepEqual(plainColumn(frame, 's'), [1704067200000, 1704067201000, null]);
+  assert.equal(report.rowsAccepted, 3);
+  assert.equal(report.valuesSetMissing, 3);
+  assert.deepEqual(
+    report.examples.map((e) => [e.line, e.column, e.value]),
+    [
+      [3, 'n', 'true'],
+      [3, 'b', 'maybe'],
+      [3, 't', '1704067200'],
+    ],
+  );
+});
