@@ -67,3 +67,28 @@ test('local queue options are validated; defaults apply', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('purgeCompleted drops old completed jobs only; their ids can then be enqueued again', async () => {
+  const dir = join(tmpdir(), `aimass-queue-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const queue = await openLocalQueue({ path: join(dir, 'aimass.db'), leaseMs: 1000 });
+  try {
+    await queue.enqueue('t', [
+      { id: 'done', payload: new Uint8Array(1) },
+      { id: 'open', payload: new Uint8Array(1) },
+    ]);
+    const deliveries = await queue.reserve('t', 2);
+    await queue.ack(deliveries.find((d) => d.id === 'done')!.receipt);
+    assert.equal(await queue.purgeCompleted(60_000), 0); // too recent
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(await queue.purgeCompleted(0), 1);
+    assert.deepEqual(await queue.counts('t'), { ready: 0, leased: 1, dead: 0 });
+    assert.deepEqual(await queue.enqueue('t', [{ id: 'done', payload: new Uint8Array(1) }]), {
+      added: 1,
+      duplicates: 0,
+    });
+    await assert.rejects(queue.purgeCompleted(-1), (e: unknown) => isAimassError(e, 'PARAM_INVALID'));
+  } finally {
+    await queue.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -314,6 +314,21 @@ export class LocalQueue implements Queue {
     };
   }
 
+  /**
+   * Deletes completed jobs finished more than `olderThanMs` ago (local backend only: their rows
+   * exist to recognise late duplicates, which JetStream does with its duplicate window).
+   */
+  async purgeCompleted(olderThanMs: number): Promise<number> {
+    if (!(olderThanMs >= 0)) throw paramError('queue', 'olderThanMs', olderThanMs, 'a non-negative number');
+    return this.write(
+      'purgeCompleted',
+      (sql) =>
+        sql
+          .get(`DELETE FROM queue_jobs WHERE state = ${DONE} AND updated_at < ?`)
+          .run(Date.now() - olderThanMs).changes,
+    );
+  }
+
   async counts(topic: string): Promise<QueueCounts> {
     checkTopic(topic);
     const row = this.statements()

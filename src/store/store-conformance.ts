@@ -545,7 +545,12 @@ export function storeConformance(backend: string, factory: StoreFactory): void {
         shards: [{ keys: ['a'] }, { keys: ['b'] }],
       });
       await store.markShardDone(run.id, 0, [testModel('a')]);
-      await store.cancelRun(run.id);
+      await store.cancelRun(run.id, 'user asked');
+      assert.deepEqual(
+        [(await store.getRun(run.id))!.status, (await store.getRun(run.id))!.error],
+        ['cancelled', 'user asked'],
+      );
+      await store.failRun(run.id, 'too late'); // an ended run keeps its status
       assert.equal((await store.getRun(run.id))!.status, 'cancelled');
       await rejectsWith(store.markShardDone(run.id, 1, [testModel('b')]), 'CANCELLED');
       assert.deepEqual(await store.history('f', 'b'), []);
@@ -557,6 +562,29 @@ export function storeConformance(backend: string, factory: StoreFactory): void {
         runs.map((r) => r.id),
         [second.id, run.id],
       );
+    });
+
+    withStore('failRun: the run ends failed, late shards still commit', async (store) => {
+      await store.createFleet('f');
+      const run = await store.createRun('f', {
+        specVersion: 1,
+        keyCount: 2,
+        shards: [{ keys: ['a'] }, { keys: ['b'] }],
+      });
+      await store.markShardFailed(run.id, 0, 'out of memory');
+      await store.failRun(run.id, 'shard 0 exhausted its attempts');
+      const failed = (await store.getRun(run.id))!;
+      assert.deepEqual([failed.status, failed.error], ['failed', 'shard 0 exhausted its attempts']);
+      assert.ok(failed.finishedAt !== null);
+      assert.equal((await store.markShardDone(run.id, 1, [testModel('b')])).inserted, 1);
+      assert.equal((await store.getRun(run.id))!.status, 'failed');
+      assert.equal((await store.runProgress(run.id))!.shardsFailed, 1);
+      await rejectsWith(store.failRun(run.id + 1000, 'x'), 'NOT_FOUND');
+      const other = await store.createRun('f', { specVersion: 1, keyCount: 1, shards: [{ keys: ['c'] }] });
+      await store.cancelRun(other.id);
+      assert.equal((await store.getRun(other.id))!.error, 'cancelled'); // default reason
+      const empty = await store.createRun('f', { specVersion: 1, keyCount: 0, shards: [] });
+      assert.equal(empty.status, 'done'); // nothing to wait for
     });
 
     withStore('events: append, filter, paginate newest first', async (store) => {

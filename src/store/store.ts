@@ -116,8 +116,13 @@ export interface Store {
   /** The whole shard failed this attempt (it may be retried). No-op if already done. */
   markShardFailed(runId: number, shard: number, error: string): Promise<void>;
   runProgress(runId: number): Promise<RunProgress | undefined>;
-  /** Marks the run cancelled (later `markShardDone` calls are refused). */
-  cancelRun(runId: number): Promise<void>;
+  /** Marks a running run cancelled (later `markShardDone` calls are refused). */
+  cancelRun(runId: number, reason?: string): Promise<void>;
+  /**
+   * Marks a running run failed (e.g. a shard exhausted its attempts). Shards that still finish
+   * are committed (their models are valid); the run stays failed.
+   */
+  failRun(runId: number, reason: string): Promise<void>;
 
   // Events and quarantine
   appendEvent(fleet: string, event: NewEvent): Promise<number>;

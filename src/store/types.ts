@@ -178,7 +178,7 @@ export interface NewRun {
   readonly shards: readonly ShardPlan[];
 }
 
-export type RunStatus = 'running' | 'done' | 'cancelled';
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
 export type ShardStatus = 'pending' | 'running' | 'done' | 'failed';
 
 export interface Run {
@@ -188,7 +188,7 @@ export interface Run {
   readonly fleet: string;
   /** Spec version trained under. */
   readonly specVersion: number;
-  /** `running` until every shard is done (→ `done`) or `cancel` (→ `cancelled`). */
+  /** `running` until every shard is done (→ `done`), `failRun` (→ `failed`) or `cancelRun` (→ `cancelled`). */
   readonly status: RunStatus;
   /** Keys in the run. */
   readonly keyCount: number;
@@ -196,8 +196,10 @@ export interface Run {
   readonly shardCount: number;
   /** When created. */
   readonly createdAt: number;
-  /** When it became done or cancelled, or `null`. */
+  /** When it became done, failed or cancelled, or `null`. */
   readonly finishedAt: number | null;
+  /** Why it failed or was cancelled, or `null`. */
+  readonly error: string | null;
 }
 
 export interface Shard {

@@ -23,6 +23,7 @@ interface RunRow {
   shard_count: number;
   created_at: number;
   finished_at: number | null;
+  error: string | null;
 }
 
 interface ShardRow {
@@ -41,7 +42,7 @@ interface ShardRow {
 }
 
 const RUN_COLUMNS =
-  'r.id, f.name AS fleet, r.spec_version, r.status, r.key_count, r.shard_count, r.created_at, r.finished_at';
+  'r.id, f.name AS fleet, r.spec_version, r.status, r.key_count, r.shard_count, r.created_at, r.finished_at, r.error';
 
 function toRun(row: RunRow): Run {
   return {
@@ -53,6 +54,7 @@ function toRun(row: RunRow): Run {
     shardCount: row.shard_count,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    error: row.error,
   };
 }
 
@@ -80,10 +82,22 @@ export function createRunRows(ctx: SqliteContext, fleet: string, run: NewRun): R
   if (!Number.isSafeInteger(run.specVersion) || run.specVersion < 0)
     throw paramError('store', 'specVersion', run.specVersion, 'a non-negative integer');
   const now = Date.now();
+  // A run without shards has nothing to wait for: it is done at once.
+  const empty = run.shards.length === 0;
   const { id } = ctx.sql
-    .get(`INSERT INTO runs (fleet_id, spec_version, status, key_count, shard_count, created_at)
-      VALUES (?, ?, 'running', ?, ?, ?) RETURNING id`)
-    .get(fleetId, run.specVersion, run.keyCount, run.shards.length, now) as { id: number };
+    .get(`INSERT INTO runs (fleet_id, spec_version, status, key_count, shard_count, created_at, finished_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+    .get(
+      fleetId,
+      run.specVersion,
+      empty ? 'done' : 'running',
+      run.keyCount,
+      run.shards.length,
+      now,
+      empty ? now : null,
+    ) as {
+    id: number;
+  };
   const insert =
     ctx.sql.get(`INSERT INTO shards (run_id, shard, keys, key_from, key_to, key_count, status, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`);
@@ -251,10 +265,16 @@ export function runProgressRow(ctx: SqliteContext, runId: number): RunProgress |
   };
 }
 
-export function cancelRunRow(ctx: SqliteContext, runId: number): void {
+/** Ends a running run as cancelled or failed; a run that already ended keeps its status. */
+export function endRunRow(
+  ctx: SqliteContext,
+  runId: number,
+  status: 'cancelled' | 'failed',
+  reason: string,
+): void {
   const run = getRunRow(ctx, runId);
   if (run === undefined) throw new AimassError('NOT_FOUND', `no run ${runId}`, { runId });
   ctx.sql
-    .get(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'running'`)
-    .run(Date.now(), runId);
+    .get(`UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status = 'running'`)
+    .run(status, String(reason), Date.now(), runId);
 }

@@ -58,8 +58,8 @@ import {
   type SqliteContext,
 } from './sqlite-models.ts';
 import {
-  cancelRunRow,
   createRunRows,
+  endRunRow,
   getRunRow,
   getShardRow,
   listRunRows,
@@ -446,8 +446,12 @@ export class SqliteStore implements Store {
     return this.read('runProgress', (ctx) => runProgressRow(ctx, runId));
   }
 
-  async cancelRun(runId: number): Promise<void> {
-    this.write('cancelRun', (ctx) => cancelRunRow(ctx, runId));
+  async cancelRun(runId: number, reason = 'cancelled'): Promise<void> {
+    this.write('cancelRun', (ctx) => endRunRow(ctx, runId, 'cancelled', reason));
+  }
+
+  async failRun(runId: number, reason: string): Promise<void> {
+    this.write('failRun', (ctx) => endRunRow(ctx, runId, 'failed', reason));
   }
 
   // ---- events and quarantine

@@ -57,11 +57,12 @@ CREATE TABLE runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   fleet_id INTEGER NOT NULL REFERENCES fleets(id) ON DELETE CASCADE,
   spec_version INTEGER NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'cancelled')),
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
   key_count INTEGER NOT NULL,
   shard_count INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
-  finished_at INTEGER
+  finished_at INTEGER,
+  error TEXT
 );
 CREATE INDEX runs_fleet ON runs (fleet_id, id);
 
