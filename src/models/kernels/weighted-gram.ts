@@ -1,3 +1,6 @@
+/** Values per row block (32 KB of doubles). */
+const BLOCK_VALUES = 4096;
+
 /**
  * Weighted Gram of the shifted design with a constant column, the Hessian kernel of IRLS / Newton:
  * with x̃_r = [x_r - shift, 1] it fills the upper triangle of Σ_r w_r x̃_r x̃_r' ((cols+1)², the last
@@ -16,15 +19,37 @@ export function weightedGram(
 ): void {
   const p = cols;
   const q = p + 1;
-  const end = rows * p;
   let totalWeight = 0;
   let totalV = 0;
   for (let r = 0; r < rows; r++) {
     totalWeight += weights[r];
     totalV += v[r];
   }
+  gram.fill(0, 0, q * q);
+  xv.fill(0, 0, q);
   gram[p * q + p] = totalWeight;
   xv[p] = totalV;
+  // Row blocks that stay in L1 while every column tile sweeps them (a per-entity fit is one block).
+  const blockRows = Math.max(64, Math.floor(BLOCK_VALUES / Math.max(p, 1)));
+  for (let start = 0; start < rows; start += blockRows)
+    accumulate(x, start, Math.min(rows, start + blockRows), p, shift, weights, v, gram, xv);
+}
+
+/** Adds rows [first, last) into gram and xv. */
+function accumulate(
+  x: Float64Array,
+  first: number,
+  last: number,
+  p: number,
+  shift: Float64Array,
+  weights: Float64Array,
+  v: Float64Array,
+  gram: Float64Array,
+  xv: Float64Array,
+): void {
+  const q = p + 1;
+  const begin = first * p;
+  const end = last * p;
   let i = 0;
   for (; i + 2 <= p; i += 2) {
     const ka = shift[i];
@@ -36,7 +61,7 @@ export function weightedGram(
     let sb = 0;
     let va = 0;
     let vb = 0;
-    for (let b = 0, r = 0; b < end; b += p, r++) {
+    for (let b = begin, r = first; b < end; b += p, r++) {
       const u = x[b + i] - ka;
       const z = x[b + i + 1] - kb;
       const w = weights[r];
@@ -50,13 +75,13 @@ export function weightedGram(
       va += v[r] * u;
       vb += v[r] * z;
     }
-    gram[i * q + i] = aa;
-    gram[i * q + i + 1] = ab;
-    gram[(i + 1) * q + i + 1] = bb;
-    gram[i * q + p] = sa;
-    gram[(i + 1) * q + p] = sb;
-    xv[i] = va;
-    xv[i + 1] = vb;
+    gram[i * q + i] += aa;
+    gram[i * q + i + 1] += ab;
+    gram[(i + 1) * q + i + 1] += bb;
+    gram[i * q + p] += sa;
+    gram[(i + 1) * q + p] += sb;
+    xv[i] += va;
+    xv[i + 1] += vb;
     let j = i + 2;
     for (; j + 3 <= p; j += 3) {
       const k0 = shift[j];
@@ -68,7 +93,7 @@ export function weightedGram(
       let t0 = 0;
       let t1 = 0;
       let t2 = 0;
-      for (let b = 0, r = 0; b < end; b += p, r++) {
+      for (let b = begin, r = first; b < end; b += p, r++) {
         const w = weights[r];
         const u = (x[b + i] - ka) * w;
         const z = (x[b + i + 1] - kb) * w;
@@ -82,24 +107,24 @@ export function weightedGram(
         t1 += z * c1;
         t2 += z * c2;
       }
-      gram[i * q + j] = s0;
-      gram[i * q + j + 1] = s1;
-      gram[i * q + j + 2] = s2;
-      gram[(i + 1) * q + j] = t0;
-      gram[(i + 1) * q + j + 1] = t1;
-      gram[(i + 1) * q + j + 2] = t2;
+      gram[i * q + j] += s0;
+      gram[i * q + j + 1] += s1;
+      gram[i * q + j + 2] += s2;
+      gram[(i + 1) * q + j] += t0;
+      gram[(i + 1) * q + j + 1] += t1;
+      gram[(i + 1) * q + j + 2] += t2;
     }
     for (; j < p; j++) {
       const k0 = shift[j];
       let s0 = 0;
       let t0 = 0;
-      for (let b = 0, r = 0; b < end; b += p, r++) {
+      for (let b = begin, r = first; b < end; b += p, r++) {
         const c0 = (x[b + j] - k0) * weights[r];
         s0 += (x[b + i] - ka) * c0;
         t0 += (x[b + i + 1] - kb) * c0;
       }
-      gram[i * q + j] = s0;
-      gram[(i + 1) * q + j] = t0;
+      gram[i * q + j] += s0;
+      gram[(i + 1) * q + j] += t0;
     }
   }
   if (i < p) {
@@ -107,16 +132,16 @@ export function weightedGram(
     let aa = 0;
     let sa = 0;
     let va = 0;
-    for (let b = 0, r = 0; b < end; b += p, r++) {
+    for (let b = begin, r = first; b < end; b += p, r++) {
       const u = x[b + i] - ka;
       const wu = weights[r] * u;
       aa += wu * u;
       sa += wu;
       va += v[r] * u;
     }
-    gram[i * q + i] = aa;
-    gram[i * q + p] = sa;
-    xv[i] = va;
+    gram[i * q + i] += aa;
+    gram[i * q + p] += sa;
+    xv[i] += va;
   }
 }
 
