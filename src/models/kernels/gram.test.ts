@@ -62,7 +62,7 @@ for (const [rows, cols] of [
   test(`weightedGram matches a direct sum (${rows} × ${cols})`, () => {
     const { x, y } = data(rows, cols, 3 * rows + cols);
     const shift = new Float64Array(cols).map((_, j) => 100 * j);
-    const weights = y.map((v, r) => 0.1 + (r % 7) / 7);
+    const weights = y.map((_, r) => 0.1 + (r % 7) / 7);
     const q = cols + 1;
     const gram = new Float64Array(q * q);
     const xv = new Float64Array(q);
