@@ -1,0 +1,228 @@
+import { AimassError } from '../core/errors.ts';
+import type { Store } from '../store/store.ts';
+import type { Predictor } from '../train/predictor.ts';
+import type { ServeMetrics } from './metrics.ts';
+
+/** Reserved key under which a fleet stores its fallback model. */
+export const FALLBACK_KEY = '__fallback__';
+/** Fallback reason for a key that has no model record at all. */
+export const UNKNOWN_KEY_REASON = 'unknown_key';
+
+/** The model that answers a request, and how to describe it in the response. */
+export interface ServedModel {
+  readonly predictor: Predictor;
+  /** Key of the model record that served: the entity's own, or `FALLBACK_KEY`. */
+  readonly modelKey: string;
+  readonly version: number;
+  readonly algorithm: string;
+  /** Why a fallback served, or null for the entity's own model. */
+  readonly fallback: string | null;
+}
+
+export interface BundleCacheOptions {
+  /** Memory budget in bytes. */
+  readonly cacheMaxBytes: number;
+  /** Accounted bytes per predictor = bundleBytes × factor + ENTRY_OVERHEAD_BYTES. */
+  readonly bundleBytesFactor: number;
+  /** Lookups older than this are re-read; 0 = never expire. */
+  readonly championTtlMs: number;
+}
+
+/** Fixed bookkeeping per entry (map slots, record objects, key strings). */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+/** A cached lookup: a decoded model, or "serve this key with the fleet's fallback". */
+type Entry =
+  | {
+      readonly kind: 'model';
+      readonly served: ServedModel;
+      readonly bytes: number;
+      readonly loadedAt: number;
+    }
+  | {
+      readonly kind: 'delegate';
+      readonly reason: string;
+      readonly bytes: number;
+      readonly loadedAt: number;
+      /** Last fallback answer built for this key, reused while the fallback model is the same. */
+      lastServed?: ServedModel;
+    };
+
+interface Flight {
+  readonly fleet: string;
+  readonly promise: Promise<Entry>;
+  /** Set by `invalidate`: the result must not enter the cache (it may be an older version). */
+  stale: boolean;
+}
+
+/**
+ * The many-model cache: (fleet, key) → decoded predictor, LRU-bounded by accounted BYTES. One
+ * entry holds both the champion lookup and the predictor, so a hot key never touches the store.
+ * Concurrent misses of one key share one store read + decode (`inflight`); different keys load
+ * in parallel. `invalidate` removes the entry and marks an in-flight load stale, so after a
+ * promotion is acknowledged no new request can see the older version.
+ */
+export class BundleCache {
+  /** Map iteration order is the LRU order: a hit re-inserts its entry at the end. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Flight>();
+  private totalBytes = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly loadPredictor: (bytes: Uint8Array) => Predictor | Promise<Predictor>,
+    private readonly options: BundleCacheOptions,
+    private readonly metrics: ServeMetrics,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The model serving `key`: its own champion, or the fleet's fallback with the reason. */
+  async resolve(fleet: string, key: string): Promise<ServedModel> {
+    const entry = await this.lookup(fleet, key);
+    if (entry.kind === 'model') return entry.served;
+    const fallback = key === FALLBACK_KEY ? undefined : await this.lookup(fleet, FALLBACK_KEY);
+    if (fallback === undefined || fallback.kind !== 'model') {
+      const fleetExists = (await this.store.getFleet(fleet)) !== undefined;
+      if (!fleetExists) throw new AimassError('FLEET_NOT_FOUND', `no fleet "${fleet}"`, { fleet });
+      throw new AimassError(
+        'MODEL_NOT_FOUND',
+        `fleet "${fleet}" has no model for key "${key}" and no fallback model (train the fleet first)`,
+        { fleet, key },
+      );
+    }
+    const base = fallback.served;
+    const last = entry.lastServed;
+    if (last !== undefined && last.predictor === base.predictor && last.version === base.version) return last;
+    entry.lastServed = { ...base, fallback: entry.reason };
+    return entry.lastServed;
+  }
+
+  /**
+   * Forgets a key (or a whole fleet): call after promote / rollback / new training results. An
+   * in-flight load of the key finishes for the requests already waiting on it, but does not
+   * repopulate the cache, and later requests start a fresh load.
+   */
+  invalidate(fleet: string, key?: string): void {
+    if (key !== undefined) {
+      const id = entryId(fleet, key);
+      const entry = this.entries.get(id);
+      if (entry) this.remove(id, entry);
+      const flight = this.inflight.get(id);
+      if (flight) {
+        flight.stale = true;
+        this.inflight.delete(id);
+      }
+      return;
+    }
+    const prefix = `${fleet}\u0000`;
+    for (const [id, entry] of this.entries) if (id.startsWith(prefix)) this.remove(id, entry);
+    for (const [id, flight] of this.inflight) {
+      if (flight.fleet === fleet) {
+        flight.stale = true;
+        this.inflight.delete(id);
+      }
+    }
+  }
+
+  /** Entries and accounted bytes, for /metrics. */
+  stats(): { entries: number; bytes: number; maxBytes: number; loading: number } {
+    return {
+      entries: this.entries.size,
+      bytes: this.totalBytes,
+      maxBytes: this.options.cacheMaxBytes,
+      loading: this.inflight.size,
+    };
+  }
+
+  private lookup(fleet: string, key: string): Promise<Entry> | Entry {
+    const id = entryId(fleet, key);
+    const hit = this.entries.get(id);
+    if (hit !== undefined) {
+      if (this.options.championTtlMs === 0 || this.now() - hit.loadedAt < this.options.championTtlMs) {
+        this.entries.delete(id);
+        this.entries.set(id, hit);
+        this.metrics.cacheHits.inc();
+        return hit;
+      }
+      this.remove(id, hit);
+    }
+    this.metrics.cacheMisses.inc();
+    const flight = this.inflight.get(id);
+    if (flight !== undefined) return flight.promise;
+    return this.startLoad(fleet, key, id);
+  }
+
+  private startLoad(fleet: string, key: string, id: string): Promise<Entry> {
+    const flight: { fleet: string; promise: Promise<Entry>; stale: boolean } = {
+      fleet,
+      stale: false,
+      promise: undefined as unknown as Promise<Entry>,
+    };
+    flight.promise = this.load(fleet, key).then(
+      (entry) => {
+        if (this.inflight.get(id) === flight) this.inflight.delete(id);
+        if (!flight.stale) this.insert(id, entry);
+        return entry;
+      },
+      (error: unknown) => {
+        if (this.inflight.get(id) === flight) this.inflight.delete(id);
+        throw error;
+      },
+    );
+    this.inflight.set(id, flight);
+    return flight.promise;
+  }
+
+  private async load(fleet: string, key: string): Promise<Entry> {
+    const started = this.now();
+    try {
+      const record = await this.store.getChampion(fleet, key);
+      const overhead = ENTRY_OVERHEAD_BYTES + 2 * (fleet.length + key.length);
+      if (record === undefined)
+        return { kind: 'delegate', reason: UNKNOWN_KEY_REASON, bytes: overhead, loadedAt: this.now() };
+      // An engine may store a per-key marker (empty bundle) that only names the fallback reason.
+      if (record.fallbackReason !== null && record.bundle.byteLength === 0)
+        return { kind: 'delegate', reason: record.fallbackReason, bytes: overhead, loadedAt: this.now() };
+      const predictor = await this.loadPredictor(record.bundle);
+      this.metrics.bundleLoads.inc();
+      this.metrics.loadLatency.observe((this.now() - started) / 1000);
+      const served: ServedModel = {
+        predictor,
+        modelKey: record.key,
+        version: record.version,
+        algorithm: record.algorithm,
+        fallback: record.fallbackReason,
+      };
+      const bytes = Math.ceil(predictor.bundleBytes * this.options.bundleBytesFactor) + overhead;
+      return { kind: 'model', served, bytes, loadedAt: this.now() };
+    } catch (error) {
+      this.metrics.bundleLoadFailures.inc();
+      throw error;
+    }
+  }
+
+  private insert(id: string, entry: Entry): void {
+    const previous = this.entries.get(id);
+    if (previous) this.remove(id, previous);
+    // An entry bigger than the whole budget is served but never cached (it would evict everything).
+    if (entry.bytes > this.options.cacheMaxBytes) return;
+    this.entries.set(id, entry);
+    this.totalBytes += entry.bytes;
+    while (this.totalBytes > this.options.cacheMaxBytes) {
+      const oldest = this.entries.entries().next().value;
+      if (oldest === undefined) break;
+      this.remove(oldest[0], oldest[1]);
+      this.metrics.cacheEvictions.inc();
+    }
+  }
+
+  private remove(id: string, entry: Entry): void {
+    this.entries.delete(id);
+    this.totalBytes -= entry.bytes;
+  }
+}
+
+/** Keys contain no control characters (validated at the edge), so NUL separates unambiguously. */
+function entryId(fleet: string, key: string): string {
+  return `${fleet}\u0000${key}`;
+}
