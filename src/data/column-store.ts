@@ -48,7 +48,12 @@ export class ColumnStore {
   capacity: number;
   private pendingColumns: number[] = [];
 
-  constructor(columns: readonly ResolvedColumn[], initialCapacity = 1024) {
+  /** `decimalComma`: number texts use `,` as the decimal separator (CSV option `decimalSeparator`). */
+  constructor(
+    columns: readonly ResolvedColumn[],
+    initialCapacity = 1024,
+    readonly decimalComma = false,
+  ) {
     this.columns = columns;
     this.capacity = Math.max(16, Math.ceil(initialCapacity));
     this.kinds = Uint8Array.from(columns, columnKind);
@@ -106,13 +111,14 @@ export class ColumnStore {
       return true;
     }
     let value: number;
-    if (kind === KIND_NUMBER) value = parseNumberText(text, missing);
+    if (kind === KIND_NUMBER) value = parseNumberText(text, missing, this.decimalComma);
     else if (kind === KIND_BOOLEAN) value = parseBooleanText(text, missing);
     else
       value = parseTimeText(
         text,
         kind === KIND_TIME_SECONDS ? 'seconds' : kind === KIND_TIME_MILLISECONDS ? 'milliseconds' : undefined,
         missing,
+        this.decimalComma,
       );
     // BAD is NaN and MISSING is -Infinity (see text-values.ts); both store as missing.
     this.setValue(c, value === MISSING || Number.isNaN(value) ? Number.NaN : value);

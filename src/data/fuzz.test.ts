@@ -148,6 +148,7 @@ function randomCsvOptions(rng: Rng): CsvOptions {
     inferRows: 1 + rng.int(5),
     onBadValue: pick(rng, ['reject-row', 'missing', 'reject-row'] as const),
     header: rng.next() < 0.9,
+    decimalSeparator: rng.next() < 0.2 ? ',' : '.',
   };
 }
 

@@ -38,6 +38,7 @@ export const DEFAULT_INFER_ROWS = 1000;
 export function inferTextColumnType(
   values: readonly string[],
   missing: MissingMatcher,
+  decimalComma = false,
 ): { type: ColumnType; allMissing: boolean } {
   let canBoolean = true;
   let sawBooleanWord = false;
@@ -51,7 +52,7 @@ export function inferTextColumnType(
       if (Number.isNaN(parseBooleanText(value, missing))) canBoolean = false;
       else if (!sawBooleanWord && isBooleanWord(value)) sawBooleanWord = true;
     }
-    if (canNumber && Number.isNaN(parseNumberText(value, missing))) canNumber = false;
+    if (canNumber && Number.isNaN(parseNumberText(value, missing, decimalComma))) canNumber = false;
     if (canTime && Number.isNaN(parseIsoTime(value.trim()))) canTime = false;
     if (!canBoolean && !canNumber && !canTime) break;
   }
@@ -72,6 +73,7 @@ export function inferSchema(
   rows: readonly (readonly string[])[],
   override: SchemaOverride = {},
   missing: MissingMatcher = createMissingMatcher(),
+  decimalComma = false,
 ): { columns: ResolvedColumn[]; warnings: string[] } {
   checkOverride(override, names);
   const warnings: string[] = [];
@@ -80,7 +82,7 @@ export function inferSchema(
     if (spec) return { name, type: spec.type, unit: spec.unit, inferred: false };
     const values: string[] = [];
     for (const row of rows) if (c < row.length) values.push(row[c]);
-    const { type, allMissing } = inferTextColumnType(values, missing);
+    const { type, allMissing } = inferTextColumnType(values, missing, decimalComma);
     if (allMissing) warnings.push(allMissingWarning(name, rows.length));
     return { name, type, inferred: true };
   });

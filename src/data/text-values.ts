@@ -15,9 +15,14 @@ export const BAD = Number.NaN;
 // (infinite values are useless to models and usually a upstream bug, so they are bad values).
 const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-export function parseNumberText(text: string, missing: MissingMatcher): number {
+/** With `decimalComma`, `1,5` is 1.5 and a text holding a `.` is not a number. */
+export function parseNumberText(text: string, missing: MissingMatcher, decimalComma = false): number {
   if (missing.isMissing(text)) return MISSING;
-  const trimmed = text.trim();
+  let trimmed = text.trim();
+  if (decimalComma) {
+    if (trimmed.includes('.')) return BAD;
+    trimmed = trimmed.replace(',', '.');
+  }
   if (!NUMBER_PATTERN.test(trimmed)) return BAD;
   const value = Number(trimmed);
   return Number.isFinite(value) ? value : BAD;
@@ -45,13 +50,14 @@ export function parseTimeText(
   text: string,
   unit: 'seconds' | 'milliseconds' | undefined,
   missing: MissingMatcher,
+  decimalComma = false,
 ): number {
   if (missing.isMissing(text)) return MISSING;
   if (unit === undefined) {
     const ms = parseIsoTime(text.trim());
     return Number.isNaN(ms) ? BAD : ms;
   }
-  const value = parseNumberText(text, missing);
+  const value = parseNumberText(text, missing, decimalComma);
   if (value === MISSING || Number.isNaN(value)) return value;
   const ms = unit === 'seconds' ? value * 1000 : value;
   return Number.isFinite(ms) ? ms : BAD;

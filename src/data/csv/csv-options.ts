@@ -10,19 +10,31 @@ export interface CsvOptions extends ReadOptions {
   header?: boolean;
   /** Bytes per read when reading a file. Default: 1 MiB. */
   chunkBytes?: number;
+  /**
+   * Decimal separator of numbers. Default: `'.'`. With `','` (common with `;`-delimited files)
+   * `1,5` is 1.5 and a `.` in a number is a bad value (no thousands separators).
+   */
+  decimalSeparator?: '.' | ',';
 }
 
 export interface ResolvedCsvOptions extends ResolvedReadOptions {
   delimiter: string | null;
   header: boolean;
   chunkBytes: number;
+  decimalSeparator: '.' | ',';
 }
 
-const CSV_DEFAULTS = { delimiter: null as string | null, header: true, chunkBytes: 1024 * 1024 };
+const CSV_DEFAULTS = {
+  delimiter: null as string | null,
+  header: true,
+  chunkBytes: 1024 * 1024,
+  decimalSeparator: '.' as '.' | ',',
+};
 const CSV_RULES: Record<keyof typeof CSV_DEFAULTS, FieldRule> = {
   delimiter: { type: 'string', nullable: true, maxLength: 1 },
   header: { type: 'boolean' },
   chunkBytes: { type: 'number', min: 1, integer: true },
+  decimalSeparator: { type: 'enum', values: ['.', ','] },
 };
 
 export function resolveCsvOptions(given: unknown, defaultFileName?: string): Readonly<ResolvedCsvOptions> {
@@ -37,6 +49,13 @@ export function resolveCsvOptions(given: unknown, defaultFileName?: string): Rea
         value: d,
         expected: 'one ASCII character',
       },
+    );
+  }
+  if (d === ',' && options.decimalSeparator === ',') {
+    throw new AimassError(
+      'PARAM_INVALID',
+      'csv reader: "delimiter" and "decimalSeparator" are both ","; numbers would be split into two fields',
+      { field: 'decimalSeparator', value: ',', expected: '"." with a "," delimiter' },
     );
   }
   return options;

@@ -140,10 +140,11 @@ export class CsvReader implements PushReader {
       (wellFormed.length > 0 ? wellFormed : this.sample).map((s) => s.row.fields),
       this.options.schema,
       this.missing,
+      this.options.decimalSeparator === ',',
     );
     this.columns = columns;
     this.report.warnings.push(...warnings);
-    const store = new ColumnStore(columns, this.initialCapacity());
+    const store = new ColumnStore(columns, this.initialCapacity(), this.options.decimalSeparator === ',');
     const loop = createRowLoopState(
       store,
       this.report,

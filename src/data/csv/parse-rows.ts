@@ -67,7 +67,6 @@ export function createRowLoopState(
 
 const MINUS = 45;
 const PLUS = 43;
-const DOT = 46;
 /** Powers of ten that are exact doubles; with a mantissa below 2^53 one division is correctly rounded. */
 const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 const MAX_FAST_DIGITS = 15;
@@ -92,6 +91,7 @@ export function parseRows(
   const columnCount = kinds.length;
   const D = state.delimiter;
   const emptyIsMissing = missing.emptyIsMissing;
+  const DECIMAL = store.decimalComma ? 44 : 46;
   const skipAfterBad = state.onBadValue !== 'missing';
   let pos = start;
   while (pos < end) {
@@ -151,7 +151,7 @@ export function parseRows(
             digitCount++;
             pos++;
           }
-          if (pos < end && buf[pos] === DOT) {
+          if (pos < end && buf[pos] === DECIMAL) {
             pos++;
             while (pos < end) {
               const d = buf[pos] - 48;

@@ -245,6 +245,19 @@ test('numbers: fast path agrees with Number() and slow-path formats parse', () =
   assert.equal(bad.report.rowsRejected, 6);
 });
 
+test('decimal comma: fast and slow paths, a dot is then a bad value', () => {
+  const text = 'a;b\n1,5;-2,25\n3;0,125e1\n4;1.5\n"7,5";NA\n';
+  const { frame, report } = parseCsvText(text, { decimalSeparator: ',', inferRows: 1 });
+  assert.deepEqual(plainColumn(frame, 'a'), [1.5, 3, 7.5]);
+  assert.deepEqual(plainColumn(frame, 'b'), [-2.25, 1.25, null]);
+  assert.equal(report.examples[0].value, '1.5');
+  assert.throws(
+    () => parseCsvText(text, { decimalSeparator: ',', delimiter: ',' }),
+    (e) => isAimassError(e, 'PARAM_INVALID'),
+  );
+  assert.equal(parseCsvText(text, { decimalSeparator: ',' }).report.schema[0].type, 'number');
+});
+
 test('empty input is FILE_INVALID; header only gives zero rows', () => {
   for (const text of ['', '\ufeff', '\n\n']) {
     assert.throws(
