@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
 import { createRng } from '../core/rng.ts';
-import { createFrame, numberColumn, toMatrix } from '../data/frame.ts';
+import { createFrame, numberColumn, numericValues, toMatrix } from '../data/frame.ts';
 import { ridgeEstimator } from '../models/linear/ridge.ts';
 import { featureColumns, fitTransformPipeline, transformPipeline } from '../preprocess/pipeline.ts';
 import { encodeEntityBundle } from './bundle.ts';
@@ -50,7 +50,7 @@ function fitEntity() {
   const features = featureColumns(pipeline);
   const state = ridgeEstimator.fit(
     toMatrix(frame, features),
-    frame.columns.find((c) => c.name === 'y')!.values as Float64Array,
+    numericValues(frame, 'y'),
     { alpha: 1 },
     createRng(1),
   );

@@ -1,0 +1,112 @@
+import type { AlgorithmCost } from './search.ts';
+import type { CandidateSpec, FleetTask } from './spec.ts';
+
+/**
+ * What the engine knows about each algorithm for search: relative cost of one fit (ridge = 1,
+ * measured on 400 × 8 entities) and which params scale that cost. Unknown names cost 100.
+ */
+const COSTS: Record<string, AlgorithmCost> = {
+  'baseline-mean': { cost: 0.1 },
+  'baseline-majority': { cost: 0.1 },
+  ols: { cost: 1 },
+  ridge: { cost: 1 },
+  lasso: { cost: 5 },
+  'elastic-net': { cost: 5 },
+  logistic: { cost: 5 },
+  'gaussian-nb': { cost: 1 },
+  'decision-tree': { cost: 20, costParams: ['maxDepth'] },
+  'decision-tree-classifier': { cost: 20, costParams: ['maxDepth'] },
+  'random-forest': { cost: 800, costParams: ['nEstimators', 'maxDepth'] },
+  'random-forest-classifier': { cost: 800, costParams: ['nEstimators', 'maxDepth'] },
+  'hist-gradient-boosting': { cost: 300, costParams: ['maxIter', 'maxLeafNodes'] },
+  'hist-gradient-boosting-classifier': { cost: 300, costParams: ['maxIter', 'maxLeafNodes'] },
+  mlp: { cost: 1500, costParams: ['maxIter'] },
+  'mlp-classifier': { cost: 1500, costParams: ['maxIter'] },
+  'isolation-forest': { cost: 100, costParams: ['nEstimators'] },
+  naive: { cost: 0.1 },
+  'seasonal-naive': { cost: 0.1 },
+  drift: { cost: 0.1 },
+  'exponential-smoothing': { cost: 50 },
+  'auto-ets': { cost: 300 },
+  'lag-regression': { cost: 3 },
+};
+
+export function algorithmCost(name: string): AlgorithmCost {
+  return COSTS[name] ?? { cost: 100 };
+}
+
+/** The baseline every entity's search starts with: a chosen model must beat it. */
+export function baselineFor(task: FleetTask, seasonPeriod: number): CandidateSpec {
+  if (task === 'classification') return { algorithm: 'baseline-majority', params: {}, search: {} };
+  if (task === 'forecast')
+    return { algorithm: 'seasonal-naive', params: { period: seasonPeriod }, search: {} };
+  return { algorithm: 'baseline-mean', params: {}, search: {} };
+}
+
+/** `candidates: auto`: a small, fast zoo per task, cheapest first, with modest search spaces. */
+export function autoCandidates(task: FleetTask, seasonPeriod: number): CandidateSpec[] {
+  switch (task) {
+    case 'regression':
+      return [
+        { algorithm: 'ridge', params: {}, search: { alpha: { min: 0.01, max: 100, log: true } } },
+        {
+          algorithm: 'decision-tree',
+          params: { minSamplesLeaf: 5 },
+          search: { maxDepth: { min: 3, max: 8, integer: true } },
+        },
+        {
+          algorithm: 'hist-gradient-boosting',
+          params: {},
+          search: {
+            maxIter: { min: 30, max: 100, integer: true },
+            learningRate: { min: 0.05, max: 0.2, log: true },
+            maxLeafNodes: [7, 15, 31],
+          },
+        },
+      ];
+    case 'classification':
+      return [
+        { algorithm: 'logistic', params: {}, search: { C: { min: 0.01, max: 100, log: true } } },
+        {
+          algorithm: 'decision-tree-classifier',
+          params: { minSamplesLeaf: 5 },
+          search: { maxDepth: { min: 3, max: 8, integer: true } },
+        },
+        {
+          algorithm: 'hist-gradient-boosting-classifier',
+          params: {},
+          search: {
+            maxIter: { min: 30, max: 100, integer: true },
+            learningRate: { min: 0.05, max: 0.2, log: true },
+            maxLeafNodes: [7, 15, 31],
+          },
+        },
+      ];
+    case 'forecast':
+      return [
+        { algorithm: 'exponential-smoothing', params: { trend: null, seasonal: null }, search: {} },
+        {
+          algorithm: 'exponential-smoothing',
+          params: { trend: 'add', damped: true, seasonal: null },
+          search: {},
+        },
+        {
+          algorithm: 'exponential-smoothing',
+          params: { trend: 'add', damped: false, seasonal: 'add', seasonalPeriods: seasonPeriod },
+          search: {},
+        },
+        {
+          algorithm: 'exponential-smoothing',
+          params: { trend: 'add', damped: true, seasonal: 'add', seasonalPeriods: seasonPeriod },
+          search: {},
+        },
+        {
+          algorithm: 'lag-regression',
+          params: { algorithm: 'ridge', lags: [1, 2, 3, seasonPeriod] },
+          search: {},
+        },
+      ];
+    case 'anomaly':
+      return [{ algorithm: 'isolation-forest', params: {}, search: {} }];
+  }
+}

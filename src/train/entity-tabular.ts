@@ -1,0 +1,249 @@
+import type { ParamObject } from '../codec/param-value.ts';
+import { createRng, type Rng } from '../core/rng.ts';
+import type { Frame } from '../data/frame.ts';
+import { numericValues } from '../data/frame.ts';
+import { isBetter, type Metric } from '../metrics/metric.ts';
+import { metricByName } from '../metrics/registry.ts';
+import type { AnyEstimator } from '../models/estimator.ts';
+import { getEstimator } from '../models/registry.ts';
+import { randomSplit, type SplitIndices, stratifiedSplit, timeSplit } from '../preprocess/split.ts';
+import { encodeEntityBundle } from './bundle.ts';
+import { algorithmCost } from './catalog.ts';
+import { hashFrame } from './data-hash.ts';
+import type { Decision, EntityResult, TrialRecord } from './entity-result.ts';
+import { fallbackResult } from './fallback-result.ts';
+import type { FleetPlan } from './fleet-plan.ts';
+import type { Predictor } from './predictor.ts';
+import { planTrials } from './search.ts';
+import type { FleetSpec } from './spec.ts';
+import { applyDesign, fitDesign, rowsOf, type Supervised, unionIndices } from './tabular-data.ts';
+
+/** Extra test metrics recorded beside the selection metric. */
+const REPORTED: Record<'regression' | 'classification', string[]> = {
+  regression: ['rmse', 'mae', 'r2'],
+  classification: ['accuracy', 'f1-macro'],
+};
+
+function split(spec: FleetSpec, frame: Frame, rng: Rng): SplitIndices {
+  const fractions = {
+    train: 1 - spec.split.validation - spec.split.test,
+    validation: spec.split.validation,
+    test: spec.split.test,
+  };
+  if (spec.split.method === 'time')
+    return timeSplit(frame.rowCount, fractions, spec.time ? numericValues(frame, spec.time) : undefined);
+  if (spec.split.method === 'stratified')
+    return stratifiedSplit(numericValues(frame, spec.target as string), fractions, rng);
+  return randomSplit(frame.rowCount, fractions, rng);
+}
+
+function score(metric: Metric, estimator: AnyEstimator, state: unknown, data: Supervised): number {
+  if (data.y.length === 0) return Number.NaN;
+  return metric.compute(data.y, estimator.predict(state, data.X));
+}
+
+function timeRange(spec: FleetSpec, frame: Frame): { start: number | null; end: number | null } {
+  if (!spec.time || frame.rowCount === 0) return { start: null, end: null };
+  const times = numericValues(frame, spec.time);
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const t of times) {
+    if (t < start) start = t;
+    if (t > end) end = t;
+  }
+  return Number.isFinite(start) ? { start, end } : { start: null, end: null };
+}
+
+/**
+ * Trains one entity of a regression or classification fleet: split, fit the pipeline on the
+ * training rows, try the planned candidates cheapest first within the budget (the baseline is the
+ * first), pick the best validation score by the metric's direction, compare with the fleet
+ * fallback on the same validation rows, refit the winner on train + validation and score it on the
+ * test rows. Never throws for a bad entity: failures become a fallback decision with the reason.
+ */
+export function trainTabularEntity(
+  key: string,
+  frame: Frame,
+  plan: FleetPlan,
+  fallback: Predictor | null,
+  nowMs: number,
+): EntityResult {
+  const { spec } = plan;
+  const task = spec.task as 'regression' | 'classification';
+  const metric = metricByName(spec.metric);
+  const rows = frame.rowCount;
+  const base = { key, rows, dataHash: hashFrame(frame), plan, nowMs };
+  if (rows < spec.minRows)
+    return fallbackResult(base, 'too_few_rows', { rows, minRows: spec.minRows }, [], null);
+
+  const rng = createRng(`${spec.split.seed}:${key}`);
+  const started = performance.now();
+  const trials: TrialRecord[] = [];
+  let sets: SplitIndices;
+  let design: ReturnType<typeof fitDesign>;
+  let validation: Supervised;
+  try {
+    sets = split(spec, frame, rng);
+    design = fitDesign(spec, rowsOf(frame, sets.train), rng.fork());
+    // Without a validation split, selection falls back to the training score (documented in the spec).
+    validation =
+      sets.validation.length > 0
+        ? applyDesign(spec, design.pipeline, rowsOf(frame, sets.validation))
+        : design.data;
+  } catch (error) {
+    return fallbackResult(base, 'preprocess_failed', { rows }, trials, errorText(error));
+  }
+  if (design.data.y.length === 0) return fallbackResult(base, 'no_target_values', { rows }, trials, null);
+
+  let best: { estimator: AnyEstimator; params: Record<string, unknown>; score: number } | null = null;
+  let baselineScore = Number.NaN;
+  for (const trial of planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
+    const trialStarted = performance.now();
+    try {
+      const estimator = getEstimator(trial.algorithm, task);
+      const state = estimator.fit(design.data.X, design.data.y, trial.params, rng.fork());
+      const value = score(metric, estimator, state, validation);
+      trials.push({
+        algorithm: trial.algorithm,
+        params: trial.params,
+        score: value,
+        millis: performance.now() - trialStarted,
+      });
+      if (trial.algorithm.startsWith('baseline-')) baselineScore = value;
+      if (!best || isBetter(metric, value, best.score))
+        best = { estimator, params: trial.params, score: value };
+    } catch (error) {
+      trials.push({
+        algorithm: trial.algorithm,
+        params: trial.params,
+        score: Number.NaN,
+        error: errorText(error),
+        millis: performance.now() - trialStarted,
+      });
+    }
+    if (performance.now() - started > spec.budget.maxMillis) break;
+  }
+  if (!best || Number.isNaN(best.score))
+    return fallbackResult(
+      base,
+      'all_candidates_failed',
+      { rows, trials: trials.length },
+      trials,
+      trials.find((t) => t.error)?.error ?? null,
+    );
+
+  if (fallback && sets.validation.length > 0) {
+    try {
+      const rawValidation = rowsOf(frame, sets.validation);
+      const truth = numericValues(rawValidation, spec.target as string);
+      const fallbackScore = scoreMasked(metric, truth, fallback.predict(rawValidation).values);
+      if (isBetter(metric, fallbackScore, best.score)) {
+        return fallbackResult(
+          base,
+          'fallback_better',
+          { rows, local: best.score, fallback: fallbackScore },
+          trials,
+          null,
+        );
+      }
+    } catch {
+      // A fallback that cannot score this entity's rows does not take it over.
+    }
+  }
+
+  try {
+    const trainAndValidation = unionIndices(sets.train, sets.validation);
+    const final = fitDesign(spec, rowsOf(frame, trainAndValidation), rng.fork());
+    const state = best.estimator.fit(final.data.X, final.data.y, best.params, rng.fork());
+    const test = sets.test.length > 0 ? applyDesign(spec, final.pipeline, rowsOf(frame, sets.test)) : null;
+    const metrics: Record<string, number> = {
+      [`validation_${metric.name}`]: best.score,
+      [`validation_baseline_${metric.name}`]: baselineScore,
+    };
+    if (test && test.y.length > 0) {
+      const predictions = best.estimator.predict(state, test.X);
+      for (const name of new Set([metric.name, ...REPORTED[task]]))
+        metrics[name] = safeMetric(name, test.y, predictions);
+    }
+    const isBaseline = best.estimator.name.startsWith('baseline-');
+    const decision: Decision = {
+      outcome: isBaseline ? 'baseline' : 'local',
+      reason: isBaseline ? 'baseline_best' : 'chosen_best',
+      numbers: { rows, validation: best.score, baseline: baselineScore, trials: trials.length },
+    };
+    const range = timeRange(spec, frame);
+    const params = best.estimator.params(best.params) as Record<string, unknown>;
+    const bundle = encodeEntityBundle(
+      {
+        task,
+        inputColumns: plan.inputColumns,
+        pipeline: final.pipeline,
+        model: { kind: 'estimator', estimator: best.estimator, state },
+      },
+      {
+        fleet: spec.name,
+        key,
+        version: 0,
+        specVersion: plan.specVersion,
+        params: { ...params } as ParamObject,
+        metrics,
+        trainingRows: final.data.y.length,
+        dataRange: range.start === null ? null : { minTimeMs: range.start, maxTimeMs: range.end as number },
+        createdAtMs: nowMs,
+        fallbackReason: null,
+      },
+      spec.compression,
+    );
+    return {
+      key,
+      model: {
+        key,
+        bundle,
+        algorithm: best.estimator.name,
+        params: { ...params },
+        metrics,
+        trainStart: range.start,
+        trainEnd: range.end,
+        rowCount: final.data.y.length,
+        dataHash: base.dataHash,
+        specVersion: plan.specVersion,
+        fallbackReason: null,
+        status: 'champion',
+      },
+      decision,
+      trials,
+      failure: trials.find((t) => t.error)?.error ?? null,
+    };
+  } catch (error) {
+    return fallbackResult(base, 'refit_failed', { rows }, trials, errorText(error));
+  }
+}
+
+/** Scores only the rows whose truth is known. */
+export function scoreMasked(metric: Metric, truth: Float64Array, predictions: Float64Array): number {
+  let kept = 0;
+  for (let i = 0; i < truth.length; i++) if (!Number.isNaN(truth[i])) kept++;
+  if (kept === truth.length) return metric.compute(truth, predictions);
+  const t = new Float64Array(kept);
+  const p = new Float64Array(kept);
+  for (let i = 0, k = 0; i < truth.length; i++) {
+    if (Number.isNaN(truth[i])) continue;
+    t[k] = truth[i];
+    p[k++] = predictions[i];
+  }
+  return kept === 0 ? Number.NaN : metric.compute(t, p);
+}
+
+function safeMetric(name: string, truth: Float64Array, predictions: Float64Array): number {
+  try {
+    return metricByName(name).compute(truth, predictions);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string })?.code;
+  return code ? `${code}: ${message}` : message;
+}

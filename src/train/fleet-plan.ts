@@ -1,0 +1,124 @@
+import { AimassError } from '../core/errors.ts';
+import type { Frame } from '../data/frame.ts';
+import { metricByName } from '../metrics/registry.ts';
+import { estimators, forecasters } from '../models/registry.ts';
+import { parsePipelineSpec } from '../preprocess/pipeline.ts';
+import { autoCandidates, baselineFor } from './catalog.ts';
+import type { InputColumn } from './predictor.ts';
+import type { CandidateSpec, FleetSpec } from './spec.ts';
+
+/**
+ * Everything a worker needs to train any entity of a run, resolved once from the spec and the
+ * data's columns: plain JSON, so it crosses to worker threads (and later to other machines) as is.
+ */
+export interface FleetPlan {
+  readonly spec: FleetSpec;
+  readonly specVersion: number;
+  /** Raw columns each entity's model reads (features, plus the time column when the pipeline uses it). */
+  readonly inputColumns: readonly InputColumn[];
+  /** The baseline first, then the spec's (or the task's automatic) candidates. */
+  readonly candidates: readonly CandidateSpec[];
+}
+
+const TIME_STEPS = new Set(['time-features', 'lag-features']);
+
+/**
+ * Resolves features ('auto' = every number/boolean column except key, time and target, plus
+ * category columns when the pipeline one-hot encodes), checks that algorithm and step names exist
+ * and fit the task, and that the metric exists. Errors are SPEC_INVALID naming the spec field.
+ */
+export function planFleet(
+  spec: FleetSpec,
+  specVersion: number,
+  columns: readonly { name: string; type: InputColumn['type'] }[],
+): FleetPlan {
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const need = (name: string | null, field: string) => {
+    if (name !== null && !byName.has(name)) {
+      throw new AimassError(
+        'SPEC_INVALID',
+        `fleet spec: ${field} column "${name}" is not in the data (columns: ${columns.map((c) => c.name).join(', ')})`,
+        { field, value: name },
+      );
+    }
+  };
+  need(spec.key, 'key');
+  need(spec.time, 'time');
+  need(spec.target, 'target');
+  try {
+    parsePipelineSpec(spec.preprocess);
+  } catch (error) {
+    if (error instanceof AimassError)
+      throw new AimassError(
+        'SPEC_INVALID',
+        `fleet spec: preprocess.${String(error.context.field ?? '')}: ${error.message}`,
+        { ...error.context, field: `preprocess.${String(error.context.field ?? '')}` },
+      );
+    throw error;
+  }
+  const stepNames = new Set(spec.preprocess.steps.map((s) => s.step));
+  const usesTime = [...stepNames].some((s) => TIME_STEPS.has(s));
+  let inputColumns: InputColumn[];
+  if (spec.task === 'forecast') inputColumns = [];
+  else if (spec.features === 'auto') {
+    const reserved = new Set([spec.key, spec.time, spec.target]);
+    inputColumns = columns.filter(
+      (c) =>
+        !reserved.has(c.name) &&
+        (c.type === 'number' || c.type === 'boolean' || (c.type === 'category' && stepNames.has('one-hot'))),
+    );
+  } else {
+    inputColumns = spec.features.map((name, i) => {
+      need(name, `features[${i}]`);
+      return byName.get(name) as InputColumn;
+    });
+  }
+  if (usesTime && spec.time !== null && spec.task !== 'forecast')
+    inputColumns = [...inputColumns, byName.get(spec.time) as InputColumn];
+  if (spec.task !== 'forecast' && inputColumns.length === 0)
+    throw new AimassError('SPEC_INVALID', 'fleet spec: no feature columns', { field: 'features' });
+
+  if (spec.metric !== 'none') {
+    try {
+      metricByName(spec.metric);
+    } catch {
+      throw new AimassError('SPEC_INVALID', `fleet spec: unknown metric "${spec.metric}"`, {
+        field: 'metric',
+        value: spec.metric,
+      });
+    }
+  }
+  const chosen =
+    spec.candidates === 'auto' ? autoCandidates(spec.task, spec.forecast.seasonPeriod) : spec.candidates;
+  for (const [i, candidate] of chosen.entries())
+    checkAlgorithm(spec, candidate.algorithm, `candidates[${i}].algorithm`);
+  const baseline = spec.task === 'anomaly' ? [] : [baselineFor(spec.task, spec.forecast.seasonPeriod)];
+  return { spec, specVersion, inputColumns, candidates: [...baseline, ...chosen] };
+}
+
+function checkAlgorithm(spec: FleetSpec, name: string, field: string): void {
+  if (spec.task === 'forecast') {
+    if (!forecasters.has(name))
+      throw new AimassError(
+        'SPEC_INVALID',
+        `fleet spec: "${name}" is not a forecaster (known: ${[...forecasters.keys()].join(', ')})`,
+        { field, value: name },
+      );
+    return;
+  }
+  const estimator = estimators.get(name);
+  const task = spec.task === 'anomaly' ? 'anomaly' : spec.task;
+  if (!estimator?.tasks.includes(task)) {
+    const known = [...estimators.values()].filter((e) => e.tasks.includes(task)).map((e) => e.name);
+    throw new AimassError(
+      'SPEC_INVALID',
+      `fleet spec: "${name}" is not a ${task} algorithm (known: ${known.join(', ')})`,
+      { field, value: name },
+    );
+  }
+}
+
+/** Column names and types of a frame, as `planFleet` takes them. */
+export function frameColumns(frame: Frame): { name: string; type: InputColumn['type'] }[] {
+  return frame.columns.map((c) => ({ name: c.name, type: c.type }));
+}
