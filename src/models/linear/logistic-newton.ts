@@ -19,8 +19,6 @@ export interface LogisticFit {
 }
 
 const ARMIJO = 1e-4;
-/** Below this Newton decrement (log-likelihood units) full steps are taken without a line search. */
-const FULL_STEP_DECREMENT = 1e-2;
 
 /** Scratch reused across fits (grown on demand): a fit allocates only its result arrays. */
 interface Workspace {
@@ -176,6 +174,39 @@ function probabilities(scores: Float64Array, rows: number, blocks: number, out: 
   }
 }
 
+/** φ'(1): the objective's slope along the step at the trial point (gradient · step). */
+function slopeAtTrial(
+  probabilities: Float64Array,
+  deltaEta: Float64Array,
+  labels: Int32Array,
+  rows: number,
+  blocks: number,
+  cols: number,
+  params: Float64Array,
+  step: Float64Array,
+  inverseC: number,
+): number {
+  let slope = 0;
+  if (blocks === 1) {
+    for (let r = 0; r < rows; r++) slope += (probabilities[r] - labels[r]) * deltaEta[r];
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const o = r * blocks;
+      for (let k = 0; k < blocks; k++) slope += probabilities[o + k] * deltaEta[o + k];
+      slope -= deltaEta[o + labels[r]];
+    }
+  }
+  const q = cols + 1;
+  let interceptSum = 0;
+  let interceptStep = 0;
+  for (let k = 0; k < blocks; k++) {
+    for (let j = 0; j < cols; j++) slope += inverseC * params[k * q + j] * step[k * q + j];
+    interceptSum += params[k * q + cols];
+    interceptStep += step[k * q + cols];
+  }
+  return blocks > 1 ? slope + interceptSum * interceptStep : slope;
+}
+
 function penalty(params: Float64Array, cols: number, blocks: number, inverseC: number): number {
   const q = cols + 1;
   let squares = 0;
@@ -300,12 +331,17 @@ export function fitLogisticNewton(
     }
     linearScores(means, x, rows, cols, blocks, step, deltaEta);
     // The scores are linear in the parameters, so eta(t) = eta + t·deltaEta: no pass over X per trial.
-    if (decrement < FULL_STEP_DECREMENT) {
-      // Quadratic-convergence region: take the full step and skip the log-likelihood (a log per
-      // row); if it ever overshoots, the next decrement is large and the line search is back.
-      for (let i = 0; i < rows * blocks; i++) etaTrial[i] = eta[i] + deltaEta[i];
-      for (let i = 0; i < size; i++) trialTheta[i] = theta[i] + step[i];
-      probabilities(etaTrial, rows, blocks, probTrial);
+    // Full Newton step first, judged by the slope at its end: φ(t) = f(θ + tΔ) is convex, so
+    // φ'(1) <= 0 means the step stops short of the line minimum and f decreased. That needs only the
+    // probabilities (wanted next anyway), not the log-likelihood (a log per row); near the optimum
+    // rounding can make φ'(1) slightly positive, hence the tolerance.
+    for (let i = 0; i < rows * blocks; i++) etaTrial[i] = eta[i] + deltaEta[i];
+    for (let i = 0; i < size; i++) trialTheta[i] = theta[i] + step[i];
+    probabilities(etaTrial, rows, blocks, probTrial);
+    if (
+      slopeAtTrial(probTrial, deltaEta, labels, rows, blocks, cols, trialTheta, step, inverseC) <=
+      1e-3 * decrement
+    ) {
       objectiveStale = true;
     } else {
       if (objectiveStale) {
