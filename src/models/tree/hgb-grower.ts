@@ -75,6 +75,8 @@ let tempPool = new Int32Array(0);
 let orderedGradients = new Float64Array(0);
 let orderedHessians = new Float64Array(0);
 let orderPool = new Int32Array(0);
+let orderPoolB = new Int32Array(0);
+let bufferPool = new Uint8Array(0);
 let inSamplePool = new Uint8Array(0);
 const histograms: Float64Array[] = [];
 const freeSlots: number[] = [];
@@ -94,8 +96,12 @@ function ensure(rows: number, nodes: number, cols: number): void {
     splitPool = new Float64Array(nodes * 7);
     histSlotPool = new Int32Array(nodes);
     candidatePool = new Int32Array(nodes);
+    bufferPool = new Uint8Array(nodes);
   }
-  if (orderPool.length < rows * cols) orderPool = new Int32Array(rows * cols);
+  if (orderPool.length < rows * cols) {
+    orderPool = new Int32Array(rows * cols);
+    orderPoolB = new Int32Array(rows * cols);
+  }
   if (tempPool.length < rows) {
     inSamplePool = new Uint8Array(rows);
     tempPool = new Int32Array(rows);
@@ -169,15 +175,19 @@ export function growTree(data: GrowerData, samples: Int32Array, count: number, o
     childSplittable(depthOf[node], sums[node * 3 + 2], sums[node * 3 + 1]);
   let candidateCount = 0;
   const sortedMode = data.sortedByBin !== null;
-  const order = orderPool;
-  if (sortedMode) fillRootOrder(data, samples, count, order);
+  // Sorted mode double-buffers the blocks: a split moves its rows from its buffer into the other one,
+  // so no copy-back is needed; bufferOf[node] says where a node's rows are.
+  const buffers = [orderPool, orderPoolB];
+  const bufferOf = bufferPool;
+  bufferOf[0] = 0;
+  if (sortedMode) fillRootOrder(data, samples, count, orderPool);
   const consider = (node: number): void => {
     const g = sums[node * 3];
     const h = sums[node * 3 + 1];
     const c = sums[node * 3 + 2];
     if (sortedMode)
       findSplitSorted(
-        order,
+        buffers[bufferOf[node]],
         count,
         start[node],
         end[node],
@@ -227,7 +237,19 @@ export function growTree(data: GrowerData, samples: Int32Array, count: number, o
     // Stable partition of the node's rows, left rows first: `samples` in histogram mode; block 0
     // (every block when a child will be scanned) in sorted mode.
     const l = sortedMode
-      ? partitionBlocks(order, count, needLeft || needRight ? cols : 1, s, e, data, f, b, toLeftMissing)
+      ? partitionBlocks(
+          buffers[bufferOf[node]],
+          buffers[1 - bufferOf[node]],
+          count,
+          needLeft || needRight ? cols : 1,
+          s,
+          e,
+          split[at + 6],
+          data,
+          f,
+          b,
+          toLeftMissing,
+        )
       : partitionRows(samples, s, e, data, f, b, toLeftMissing);
     const gL = split[at + 4];
     const hL = split[at + 5];
@@ -235,6 +257,7 @@ export function growTree(data: GrowerData, samples: Int32Array, count: number, o
     const h = sums[node * 3 + 1];
     const leftNode = addNode(s, l, depth, gL, hL);
     const rightNode = addNode(l, e, depth, g - gL, h - hL);
+    bufferOf[leftNode] = bufferOf[rightNode] = 1 - bufferOf[node];
     feature[node] = f;
     bin[node] = b;
     missingLeft[node] = toLeftMissing;
@@ -273,7 +296,13 @@ export function growTree(data: GrowerData, samples: Int32Array, count: number, o
   }
   grown.nodeCount = nodeCount;
   // Leaf segments index `samples` in both modes.
-  if (sortedMode) for (let k = 0; k < count; k++) samples[k] = order[k];
+  if (sortedMode) {
+    for (let node = 0; node < nodeCount; node++) {
+      if (left[node] >= 0) continue;
+      const source = buffers[bufferOf[node]];
+      for (let k = start[node]; k < end[node]; k++) samples[k] = source[k];
+    }
+  }
 }
 
 /** Root blocks for sorted mode: the fit's bin order, filtered to the sampled rows. */
@@ -322,13 +351,19 @@ function partitionRows(
   return l;
 }
 
-/** Partitions the first `blocks` feature blocks (each of `size` rows) at [s, e); returns the split point. */
+/**
+ * Moves the node's rows of the first `blocks` feature blocks (each `size` long) from `source` to
+ * `target`, left rows first, both sides keeping their order; `leftCount` is known from the split.
+ * Branchless: the destination index is picked arithmetically. Returns the split point.
+ */
 function partitionBlocks(
-  order: Int32Array,
+  source: Int32Array,
+  target: Int32Array,
   size: number,
   blocks: number,
   s: number,
   e: number,
+  leftCount: number,
   data: GrowerData,
   f: number,
   b: number,
@@ -337,29 +372,24 @@ function partitionBlocks(
   const column = data.binned;
   const colBase = f * data.rows;
   const goLeft = inSamplePool;
-  const temp = tempPool;
   for (let k = s; k < e; k++) {
-    const i = order[k];
+    const i = source[k];
     const v = column[colBase + i];
     goLeft[i] = v === MISSING_BIN ? missingLeft : v <= b ? 1 : 0;
   }
-  let l = s;
   for (let block = 0; block < blocks; block++) {
     const base = block * size;
-    l = base + s;
-    let r = 0;
+    let l = base + s;
+    let r = l + leftCount;
     for (let k = base + s, stop = base + e; k < stop; k++) {
-      const i = order[k];
+      const i = source[k];
       const g = goLeft[i];
-      order[l] = i;
-      temp[r] = i;
+      target[r + (l - r) * g] = i;
       l += g;
       r += 1 - g;
     }
-    for (let k = 0; k < r; k++) order[l + k] = temp[k];
-    l -= base;
   }
-  return l;
+  return s + leftCount;
 }
 
 /**
@@ -398,6 +428,43 @@ function findSplitSorted(
     }
     const missingCount = e - nonMissingEnd;
     if (nonMissingEnd === s) continue;
+    if (missingCount === 0 && constant) {
+      // Fast path (no NaN, constant hessian): only positions leaving >= minSamplesLeaf rows on each
+      // side are evaluated; the hessian of k rows is k · constantHessian.
+      const firstEval = s + minSamplesLeaf - 1;
+      const lastEval = e - minSamplesLeaf - 1;
+      if (firstEval > lastEval) continue;
+      let gL = 0;
+      for (let p = s; p < firstEval; p++) gL += gradients[order[base + p]];
+      let current = binned[colBase + order[base + firstEval]];
+      for (let p = firstEval; p <= lastEval; p++) {
+        gL += gradients[order[base + p]];
+        const b = current;
+        current = binned[colBase + order[base + p + 1]];
+        if (current === b) continue;
+        const cL = p - s + 1;
+        const hL = cL * constantHessian;
+        const hR = H - hL;
+        const gR = G - gL;
+        // gL²/a + gR²/c > best + parent  ⇔  gL²·c + gR²·a > (best + parent)·a·c: no division per row.
+        const a = hL + l2;
+        const c = hR + l2;
+        const numerator = gL * gL * c + gR * gR * a;
+        if (numerator <= (bestGain + parentScore) * a * c) continue;
+        const gain = (gL * gL) / a + (gR * gR) / c - parentScore;
+        if (gain > bestGain) {
+          bestGain = gain;
+          out[at] = gain;
+          out[at + 1] = f;
+          out[at + 2] = b;
+          out[at + 3] = cL >= C - cL ? 1 : 0;
+          out[at + 4] = gL;
+          out[at + 5] = hL;
+          out[at + 6] = cL;
+        }
+      }
+      continue;
+    }
     for (let pass = 0; pass < (missingCount > 0 ? 2 : 1); pass++) {
       let gL = pass === 1 ? missingG : 0;
       let hL = pass === 1 ? missingH : 0;
