@@ -148,3 +148,11 @@ export class StatementCache {
 export function nullableNumber(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }
+
+/** What the store's row functions need: the connection and its statement cache. */
+export interface SqliteContext {
+  readonly db: SqliteDatabase;
+  readonly sql: StatementCache;
+  /** The fleet's id; throws FLEET_NOT_FOUND. */
+  fleetId(name: string): number;
+}

@@ -9,15 +9,7 @@ import {
   decodeNumericCursor,
   encodeCursor,
 } from '../validate.ts';
-import { nullableNumber, type SqliteDatabase, type StatementCache } from './connection.ts';
-
-/** What the model functions need from the store: the connection and its statement cache. */
-export interface SqliteContext {
-  readonly db: SqliteDatabase;
-  readonly sql: StatementCache;
-  /** The fleet's id; throws FLEET_NOT_FOUND. */
-  fleetId(name: string): number;
-}
+import { nullableNumber, type SqliteContext } from './connection.ts';
 
 const INFO_COLUMNS = `m.id, e.key, m.version, m.status, m.algorithm, m.params, m.metrics, m.train_start, m.train_end,
   m.row_count, m.data_hash, m.spec_version, m.fallback_reason, m.run_id, m.shard, length(m.bundle) AS bundle_bytes,

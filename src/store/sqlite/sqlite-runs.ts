@@ -12,7 +12,8 @@ import type {
   ShardStatus,
 } from '../types.ts';
 import { checkKey, checkPageSize, decodeNumericCursor, encodeCursor } from '../validate.ts';
-import { insertModelRows, type SqliteContext } from './sqlite-models.ts';
+import type { SqliteContext } from './connection.ts';
+import { insertModelRows } from './sqlite-models.ts';
 
 interface RunRow {
   id: number;

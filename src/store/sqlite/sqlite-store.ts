@@ -28,24 +28,18 @@ import type {
   SpecVersion,
   StoredEvent,
 } from '../types.ts';
-import {
-  checkFleetName,
-  checkKey,
-  checkPageSize,
-  checkPositiveInteger,
-  decodeCursor,
-  decodeNumericCursor,
-  encodeCursor,
-} from '../validate.ts';
+import { checkFleetName, checkKey, checkPositiveInteger } from '../validate.ts';
 import {
   migrate,
-  nullableNumber,
   openSqlite,
+  type SqliteContext,
   type SqliteDatabase,
   type SqliteOptions,
   StatementCache,
   storeError,
 } from './connection.ts';
+import { appendChunkRows, listKeyRows, readChunkRows, rowCountRow } from './sqlite-data.ts';
+import { addQuarantineRows, insertEventRow, listEventRows, listQuarantineRows } from './sqlite-events.ts';
 import {
   getChampionRow,
   getModelRow,
@@ -55,7 +49,6 @@ import {
   promoteRow,
   pruneRows,
   rollbackRow,
-  type SqliteContext,
 } from './sqlite-models.ts';
 import {
   createRunRows,
@@ -269,45 +262,12 @@ export class SqliteStore implements Store {
       checkKey(key);
       return readChunkHeader(chunk);
     });
-    this.write('appendMany', (ctx) => {
-      const fleetId = ctx.fleetId(fleet);
-      // min(coalesce(a, b), coalesce(b, a)) ignores a NULL side, which plain min() would not.
-      const upsert =
-        ctx.sql.get(`INSERT INTO entities (fleet_id, key, row_count, chunk_count, min_time, max_time)
-        VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (fleet_id, key) DO UPDATE SET
-          row_count = row_count + excluded.row_count,
-          chunk_count = chunk_count + 1,
-          min_time = min(coalesce(min_time, excluded.min_time), coalesce(excluded.min_time, min_time)),
-          max_time = max(coalesce(max_time, excluded.max_time), coalesce(excluded.max_time, max_time))
-        RETURNING id, chunk_count`);
-      const insert = ctx.sql.get(
-        'INSERT INTO chunks (entity_id, seq, row_count, min_time, max_time, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      const now = Date.now();
-      for (let i = 0; i < chunks.length; i++) {
-        const header = headers[i];
-        const minTime = nullableNumber(header.minTime);
-        const maxTime = nullableNumber(header.maxTime);
-        const entity = upsert.get(fleetId, chunks[i].key, header.rowCount, minTime, maxTime) as {
-          id: number;
-          chunk_count: number;
-        };
-        insert.run(entity.id, entity.chunk_count, header.rowCount, minTime, maxTime, now, chunks[i].chunk);
-      }
-    });
+    this.write('appendMany', (ctx) => appendChunkRows(ctx, fleet, chunks, headers));
   }
 
   async readChunks(fleet: string, key: string): Promise<Uint8Array[]> {
     checkKey(key);
-    return this.read('readChunks', (ctx) => {
-      const fleetId = ctx.fleetId(fleet);
-      const rows = ctx.sql
-        .get(
-          'SELECT c.data FROM entities e JOIN chunks c ON c.entity_id = e.id WHERE e.fleet_id = ? AND e.key = ? ORDER BY c.seq',
-        )
-        .all(fleetId, key) as { data: Uint8Array }[];
-      return rows.map((row) => row.data);
-    });
+    return this.read('readChunks', (ctx) => readChunkRows(ctx, fleet, key));
   }
 
   async readRows(fleet: string, key: string): Promise<Frame> {
@@ -315,43 +275,12 @@ export class SqliteStore implements Store {
   }
 
   async listKeys(fleet: string, page: PageQuery = {}): Promise<Page<KeyInfo>> {
-    const limit = checkPageSize(page.limit);
-    const after = page.cursor ? decodeCursor('keys', page.cursor) : '';
-    return this.read('listKeys', (ctx) => {
-      const fleetId = ctx.fleetId(fleet);
-      const rows = ctx.sql
-        .get(`SELECT key, row_count, chunk_count, min_time, max_time FROM entities
-          WHERE fleet_id = ? AND key > ? ORDER BY key LIMIT ?`)
-        .all(fleetId, after, limit + 1) as {
-        key: string;
-        row_count: number;
-        chunk_count: number;
-        min_time: number | null;
-        max_time: number | null;
-      }[];
-      const more = rows.length > limit;
-      if (more) rows.length = limit;
-      return {
-        items: rows.map((r) => ({
-          key: r.key,
-          rowCount: r.row_count,
-          chunkCount: r.chunk_count,
-          minTime: r.min_time,
-          maxTime: r.max_time,
-        })),
-        nextCursor: more ? encodeCursor('keys', rows[rows.length - 1].key) : null,
-      };
-    });
+    return this.read('listKeys', (ctx) => listKeyRows(ctx, fleet, page));
   }
 
   async rowCount(fleet: string, key: string): Promise<number> {
     checkKey(key);
-    return this.read('rowCount', (ctx) => {
-      const row = ctx.sql
-        .get('SELECT row_count FROM entities WHERE fleet_id = ? AND key = ?')
-        .get(ctx.fleetId(fleet), key) as { row_count: number } | undefined;
-      return row?.row_count ?? 0;
-    });
+    return this.read('rowCount', (ctx) => rowCountRow(ctx, fleet, key));
   }
 
   // ---- models
@@ -378,14 +307,14 @@ export class SqliteStore implements Store {
     this.write('promote', (ctx) => {
       const previous = promoteRow(ctx, fleet, key, version);
       if (previous >= 0)
-        this.insertEvent(ctx, fleet, { kind: 'promote', key, reason, numbers: { version, previous } });
+        insertEventRow(ctx, fleet, { kind: 'promote', key, reason, numbers: { version, previous } });
     });
   }
 
   async rollback(fleet: string, key: string, reason = 'rolled back'): Promise<number> {
     return this.write('rollback', (ctx) => {
       const [version, previous] = rollbackRow(ctx, fleet, key);
-      this.insertEvent(ctx, fleet, { kind: 'rollback', key, reason, numbers: { version, previous } });
+      insertEventRow(ctx, fleet, { kind: 'rollback', key, reason, numbers: { version, previous } });
       return version;
     });
   }
@@ -456,125 +385,20 @@ export class SqliteStore implements Store {
 
   // ---- events and quarantine
 
-  private insertEvent(ctx: SqliteContext, fleet: string, event: NewEvent): number {
-    if (typeof event.kind !== 'string' || event.kind.length === 0)
-      throw new AimassError('PARAM_INVALID', 'store: event kind must be a non-empty string', {
-        field: 'kind',
-      });
-    const { id } = ctx.sql
-      .get(
-        'INSERT INTO events (fleet_id, kind, key, run_id, reason, numbers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-      )
-      .get(
-        ctx.fleetId(fleet),
-        event.kind,
-        event.key ?? null,
-        event.runId ?? null,
-        String(event.reason),
-        JSON.stringify(event.numbers ?? {}),
-        Date.now(),
-      ) as { id: number };
-    return id;
-  }
-
   async appendEvent(fleet: string, event: NewEvent): Promise<number> {
-    return this.write('appendEvent', (ctx) => this.insertEvent(ctx, fleet, event));
+    return this.write('appendEvent', (ctx) => insertEventRow(ctx, fleet, event));
   }
 
   async listEvents(fleet: string, query: EventQuery = {}): Promise<Page<StoredEvent>> {
-    const limit = checkPageSize(query.limit);
-    return this.read('listEvents', (ctx) => {
-      const where = ['fleet_id = ?', 'id < ?'];
-      const args: unknown[] = [
-        ctx.fleetId(fleet),
-        query.cursor ? decodeNumericCursor('events', query.cursor) : Number.MAX_SAFE_INTEGER,
-      ];
-      for (const [column, value] of [
-        ['kind', query.kind],
-        ['key', query.key],
-        ['run_id', query.runId],
-      ] as const) {
-        if (value === undefined) continue;
-        where.push(`${column} = ?`);
-        args.push(value);
-      }
-      const rows = ctx.sql
-        .get(
-          `SELECT id, kind, key, run_id, reason, numbers, created_at FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
-        )
-        .all(...args, limit + 1) as {
-        id: number;
-        kind: string;
-        key: string | null;
-        run_id: number | null;
-        reason: string;
-        numbers: string;
-        created_at: number;
-      }[];
-      const more = rows.length > limit;
-      if (more) rows.length = limit;
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          fleet,
-          kind: r.kind,
-          key: r.key,
-          runId: r.run_id,
-          reason: r.reason,
-          numbers: JSON.parse(r.numbers),
-          createdAt: r.created_at,
-        })),
-        nextCursor: more ? encodeCursor('events', rows[rows.length - 1].id) : null,
-      };
-    });
+    return this.read('listEvents', (ctx) => listEventRows(ctx, fleet, query));
   }
 
   async addQuarantine(fleet: string, rows: readonly NewQuarantineRow[]): Promise<void> {
-    this.write('addQuarantine', (ctx) => {
-      const fleetId = ctx.fleetId(fleet);
-      const insert =
-        ctx.sql.get(`INSERT INTO quarantine (fleet_id, source, line, column_name, key, reason, raw, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-      const now = Date.now();
-      for (const row of rows)
-        insert.run(fleetId, row.source, row.line, row.column, row.key, row.reason, row.raw, now);
-    });
+    this.write('addQuarantine', (ctx) => addQuarantineRows(ctx, fleet, rows));
   }
 
   async listQuarantine(fleet: string, page: PageQuery = {}): Promise<Page<QuarantineRow>> {
-    const limit = checkPageSize(page.limit);
-    return this.read('listQuarantine', (ctx) => {
-      const before = page.cursor ? decodeNumericCursor('quarantine', page.cursor) : Number.MAX_SAFE_INTEGER;
-      const rows = ctx.sql
-        .get(`SELECT id, source, line, column_name, key, reason, raw, created_at FROM quarantine
-          WHERE fleet_id = ? AND id < ? ORDER BY id DESC LIMIT ?`)
-        .all(ctx.fleetId(fleet), before, limit + 1) as {
-        id: number;
-        source: string;
-        line: number | null;
-        column_name: string | null;
-        key: string | null;
-        reason: string;
-        raw: string | null;
-        created_at: number;
-      }[];
-      const more = rows.length > limit;
-      if (more) rows.length = limit;
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          fleet,
-          source: r.source,
-          line: r.line,
-          column: r.column_name,
-          key: r.key,
-          reason: r.reason,
-          raw: r.raw,
-          createdAt: r.created_at,
-        })),
-        nextCursor: more ? encodeCursor('quarantine', rows[rows.length - 1].id) : null,
-      };
-    });
+    return this.read('listQuarantine', (ctx) => listQuarantineRows(ctx, fleet, page));
   }
 }
 
