@@ -138,3 +138,53 @@ export function fakeModel(key: string, bundle: FakeBundle, extra: Partial<NewMod
 export function fakeSpec(name: string, task: FleetTask = 'regression'): Record<string, unknown> {
   return { name, key: 'device', time: 'ts', target: task === 'anomaly' ? null : 'y', task };
 }
+
+/**
+ * A store with fleets of every task and fake champions: `plant` (regression: `d1` weight 2,
+ * `d2` weight 3, fallback weight 10), `cls` (classification `k1`), `fc` (forecast `k1`),
+ * `an` (anomaly `k1`, weight 5).
+ */
+export async function seededStore(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const { store, cleanup } = await tempStore();
+  const tasks: [string, FleetTask][] = [
+    ['plant', 'regression'],
+    ['cls', 'classification'],
+    ['fc', 'forecast'],
+    ['an', 'anomaly'],
+  ];
+  for (const [name, task] of tasks) {
+    await store.createFleet(name);
+    await store.putSpec(name, fakeSpec(name, task));
+  }
+  await store.insertModel('plant', fakeModel('d1', { task: 'regression', weight: 2 }));
+  await store.insertModel('plant', fakeModel('d2', { task: 'regression', weight: 3 }));
+  await store.insertModel('plant', fakeModel('__fallback__', { task: 'regression', weight: 10 }));
+  await store.insertModel('cls', fakeModel('k1', { task: 'classification', weight: 1 }));
+  await store.insertModel('fc', fakeModel('k1', { task: 'forecast', weight: 2 }));
+  await store.insertModel('an', fakeModel('k1', { task: 'anomaly', weight: 5 }));
+  return { store, cleanup };
+}
+
+/** A fake training engine recording its calls; runs are created in the store like the engine would. */
+export function fakeTraining(store: Store) {
+  const calls: {
+    started: { fleet: string; keys?: readonly string[]; reason?: string }[];
+    cancelled: number[];
+  } = {
+    started: [],
+    cancelled: [],
+  };
+  return {
+    calls,
+    async startRun(fleet: string, options: { keys?: readonly string[]; reason?: string }) {
+      calls.started.push({ fleet, ...options });
+      const keys = options.keys ?? ['a', 'b'];
+      const run = await store.createRun(fleet, { specVersion: 1, keyCount: keys.length, shards: [{ keys }] });
+      return { runId: run.id };
+    },
+    async cancelRun(runId: number) {
+      calls.cancelled.push(runId);
+      await store.cancelRun(runId);
+    },
+  };
+}
