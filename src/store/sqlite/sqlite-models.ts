@@ -101,7 +101,8 @@ export function insertModelRows(
       last_version: number;
       promotions: number;
     };
-    if (champion) archive.run(entity.id);
+    // A key's first version has no previous champion to archive (the common case of a first run).
+    if (champion && entity.last_version > 1) archive.run(entity.id);
     insert.run(
       entity.id,
       fleetId,
