@@ -1,5 +1,5 @@
 import { AimassError } from '../core/errors.ts';
-import { type Frame, getColumn, numericValues, sliceFrame, takeFrameRows } from './frame.ts';
+import { type Column, type Frame, getColumn, numericValues, sliceFrame } from './frame.ts';
 
 /**
  * A frame whose rows are contiguous per key: entity i is rows `[offsets[i], offsets[i + 1])`
@@ -62,14 +62,20 @@ export function groupByKey(frame: Frame, keyColumn: string, options: GroupOption
     if (k >= 0) offsets[k + 1] = counts[code + 1];
   }
   for (let k = 0; k < keys.length; k++) offsets[k + 1] += offsets[k];
+  // destination[i] = where source row i goes (-1: missing key). Rows are then scattered, reading
+  // the source in order: each entity's writes are sequential, so this stays in cache where a
+  // gather (takeFrameRows) would miss on nearly every read of a shuffled input.
   const next = offsets.slice(0, keys.length);
-  const order = new Int32Array(n - missingKeyRows);
+  const destination = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const code = codes[i];
-    if (code >= 0) order[next[keyOfCode[code]]++] = i;
+    destination[i] = code >= 0 ? next[keyOfCode[code]]++ : -1;
   }
-  if (times) for (let k = 0; k < keys.length; k++) sortByTime(order, offsets[k], offsets[k + 1], times);
-  return { keys, offsets, frame: takeFrameRows(frame, order), missingKeyRows, reused: false };
+  const grouped = scatterRows(frame, destination, n - missingKeyRows);
+  if (options.timeColumn !== undefined) {
+    sortEntitiesByTime(grouped, offsets, numericValues(grouped, options.timeColumn));
+  }
+  return { keys, offsets, frame: grouped, missingKeyRows, reused: false };
 }
 
 /** Entity i's rows as a zero-copy view. */
@@ -117,17 +123,85 @@ function groupRuns(
   return { keys, offsets, missingKeyRows: 0 };
 }
 
-/** Stable sort of order[start, end) by time (missing last); skipped when already ordered. */
-function sortByTime(order: Int32Array, start: number, end: number, times: Float64Array): void {
-  let sorted = true;
-  for (let i = start + 1; i < end && sorted; i++) {
-    if (compareTimes(times[order[i - 1]], times[order[i]]) > 0) sorted = false;
+/**
+ * Sorts each entity's rows of a freshly scattered (so not shared) frame by time, in place:
+ * stable, missing times last. Works on contiguous segments so it stays in cache; entities
+ * already in order, the usual case for sensor data, cost one comparison per row.
+ */
+function sortEntitiesByTime(frame: Frame, offsets: Int32Array, times: Float64Array): void {
+  let longest = 0;
+  for (let k = 0; k + 1 < offsets.length; k++) longest = Math.max(longest, offsets[k + 1] - offsets[k]);
+  const scratch = new Float64Array(longest);
+  const order = new Int32Array(longest);
+  const merged = new Int32Array(longest);
+  for (let k = 0; k + 1 < offsets.length; k++) {
+    const start = offsets[k];
+    const end = offsets[k + 1];
+    let sorted = true;
+    for (let j = start + 1; j < end && sorted; j++)
+      if (compareTimes(times[j - 1], times[j]) > 0) sorted = false;
+    if (sorted) continue;
+    const length = end - start;
+    const ranked = sortPositionsByTime(times.subarray(start, end), order.subarray(0, length), merged);
+    for (const column of frame.columns) {
+      const values = column.type === 'category' ? column.codes : column.values;
+      for (let j = 0; j < length; j++) scratch[j] = values[start + ranked[j]];
+      for (let j = 0; j < length; j++) values[start + j] = scratch[j];
+    }
   }
-  if (sorted) return;
-  const part = Array.from(order.subarray(start, end));
-  // Ties broken by row index: stable whatever the engine's sort.
-  part.sort((a, b) => compareTimes(times[a], times[b]) || a - b);
-  order.set(part, start);
+}
+
+/**
+ * Positions 0..n-1 ordered by `times` (missing last), stable: a bottom-up merge sort on typed
+ * arrays (no comparator closures). Returns whichever of `order` / `spare` holds the result.
+ */
+function sortPositionsByTime(times: Float64Array, order: Int32Array, spare: Int32Array): Int32Array {
+  const n = times.length;
+  for (let j = 0; j < n; j++) order[j] = j;
+  let from = order;
+  let to = spare;
+  for (let width = 1; width < n; width *= 2) {
+    for (let left = 0; left < n; left += 2 * width) {
+      const middle = Math.min(left + width, n);
+      const right = Math.min(left + 2 * width, n);
+      let a = left;
+      let b = middle;
+      let out = left;
+      // `<=` takes from the left run on ties: that is what keeps the sort stable.
+      while (a < middle && b < right)
+        to[out++] = compareTimes(times[from[a]], times[from[b]]) <= 0 ? from[a++] : from[b++];
+      while (a < middle) to[out++] = from[a++];
+      while (b < right) to[out++] = from[b++];
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  return from;
+}
+
+/** A new frame with source row i at `destination[i]` (rows with -1 dropped). */
+function scatterRows(frame: Frame, destination: Int32Array, rows: number): Frame {
+  const n = destination.length;
+  const columns = frame.columns.map((column): Column => {
+    if (column.type === 'category') {
+      const source = column.codes;
+      const codes = new Int32Array(rows);
+      for (let i = 0; i < n; i++) if (destination[i] >= 0) codes[destination[i]] = source[i];
+      return { ...column, codes };
+    }
+    if (column.type === 'boolean') {
+      const source = column.values;
+      const values = new Int8Array(rows);
+      for (let i = 0; i < n; i++) if (destination[i] >= 0) values[destination[i]] = source[i];
+      return { ...column, values };
+    }
+    const source = column.values;
+    const values = new Float64Array(rows);
+    for (let i = 0; i < n; i++) if (destination[i] >= 0) values[destination[i]] = source[i];
+    return { ...column, values };
+  });
+  return { rowCount: rows, columns };
 }
 
 /** Orders times with missing (NaN) last. */
