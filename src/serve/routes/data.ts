@@ -116,9 +116,14 @@ export async function dataRoutes(app: FastifyInstance, ctx: ServeContext): Promi
 }
 
 function readBody(body: Buffer, mediaType: string, spec: FleetSpec): ReadResult {
+  // The key is always a category; a regression/forecast target always a number (so one bad
+  // value rejects its row instead of turning the whole column into text). Other columns are inferred.
+  const schema: Record<string, { type: 'category' | 'number' }> = { [spec.key]: { type: 'category' } };
+  if (spec.target !== null && (spec.task === 'regression' || spec.task === 'forecast'))
+    schema[spec.target] = { type: 'number' };
   const options = {
     fileName: 'body',
-    schema: { [spec.key]: { type: 'category' as const } },
+    schema,
     onBadValue: 'reject-row' as const,
     maxRejectedExamples: MAX_EXAMPLES,
   };
@@ -127,14 +132,17 @@ function readBody(body: Buffer, mediaType: string, spec: FleetSpec): ReadResult 
     if (mediaType === 'application/json') return readJsonArraySync(body, options);
     return readNdjsonSync(body, options);
   } catch (error) {
-    if (isAimassError(error, 'SCHEMA_INVALID') && error.context.column === spec.key)
+    const column = isAimassError(error, 'SCHEMA_INVALID') ? error.context.column : undefined;
+    if (column !== undefined && column in schema) {
+      const role = column === spec.key ? 'key' : 'target';
       throw new AimassError(
         'COLUMN_NOT_FOUND',
-        `the data has no key column "${spec.key}" (fleet spec "key")`,
+        `the data has no ${role} column "${column}" (fleet spec "${role}")`,
         {
-          column: spec.key,
+          column,
         },
       );
+    }
     throw error;
   }
 }
