@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
+import { createRng } from '../core/rng.ts';
 import { categoryColumn, createFrame, numberColumn, timeColumn } from './frame.ts';
 import { entityFrame, entityIndex, groupByKey } from './group.ts';
 import { plainColumn } from './plain-values.ts';
@@ -76,4 +77,43 @@ test('the key must be a category column', () => {
     () => groupByKey(frame, 'nope'),
     (e) => isAimassError(e, 'COLUMN_NOT_FOUND'),
   );
+});
+
+test('random shuffles: grouping matches a reference stable sort by (key code, time, row)', () => {
+  const rng = createRng(3);
+  for (let trial = 0; trial < 20; trial++) {
+    const n = 1 + rng.int(300);
+    const keys = Array.from({ length: n }, () => (rng.next() < 0.05 ? null : `k${rng.int(7)}`));
+    const times = Array.from({ length: n }, () => (rng.next() < 0.1 ? null : rng.int(20)));
+    const frame = createFrame([
+      categoryColumn('key', keys),
+      timeColumn('t', times),
+      numberColumn(
+        'row',
+        Array.from({ length: n }, (_, i) => i),
+      ),
+    ]);
+    const key = frame.columns[0];
+    if (key.type !== 'category') throw new Error('unreachable');
+    const expected = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => key.codes[i] >= 0)
+      .sort((a, b) => {
+        const byKey = key.codes[a] - key.codes[b];
+        if (byKey !== 0) return byKey;
+        const ta = times[a] ?? Number.POSITIVE_INFINITY;
+        const tb = times[b] ?? Number.POSITIVE_INFINITY;
+        return ta - tb || a - b;
+      });
+    const grouped = groupByKey(frame, 'key', { timeColumn: 't' });
+    if (grouped.reused) {
+      // Already grouped and ordered: the data order must then satisfy the same rules.
+      assert.deepEqual(
+        plainColumn(grouped.frame, 'row'),
+        Array.from({ length: n }, (_, i) => i),
+      );
+      continue;
+    }
+    assert.deepEqual(plainColumn(grouped.frame, 'row'), expected, `trial ${trial}`);
+    assert.equal(grouped.offsets[grouped.keys.length], expected.length);
+  }
 });
