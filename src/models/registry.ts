@@ -4,11 +4,13 @@ import type { AnyEstimator, AnyForecaster, Task } from './estimator.ts';
 import { autoEtsForecaster } from './forecast/auto-ets.ts';
 import { exponentialSmoothingForecaster } from './forecast/exponential-smoothing.ts';
 import { driftForecaster, naiveForecaster, seasonalNaiveForecaster } from './forecast/simple-forecasters.ts';
+import { kmeansEstimator } from './kmeans.ts';
 import { makeLagRegressionForecaster } from './lag-regression.ts';
 import { elasticNetEstimator, lassoEstimator } from './linear/elastic-net.ts';
 import { logisticEstimator } from './linear/logistic.ts';
 import { olsEstimator, ridgeEstimator } from './linear/ridge.ts';
 import { mlpClassifier, mlpRegressor } from './mlp.ts';
+import { gaussianNbEstimator } from './naive-bayes.ts';
 import { decisionTreeClassifier, decisionTreeRegressor } from './tree/decision-tree.ts';
 import { hgbClassifier, hgbRegressor } from './tree/hgb.ts';
 
@@ -21,6 +23,8 @@ const estimatorList: readonly AnyEstimator[] = [
   lassoEstimator,
   elasticNetEstimator,
   logisticEstimator,
+  gaussianNbEstimator,
+  kmeansEstimator,
   decisionTreeRegressor,
   decisionTreeClassifier,
   hgbRegressor,

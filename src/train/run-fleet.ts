@@ -1,0 +1,317 @@
+import { AimassError } from '../core/errors.ts';
+import type { Frame } from '../data/frame.ts';
+import { groupByKey } from '../data/group.ts';
+import type { Queue } from '../queue/queue.ts';
+import { decodeChunks } from '../store/chunk-codec.ts';
+import type { Store } from '../store/store.ts';
+import type { KeyFailure, NewModel, Run } from '../store/types.ts';
+import { FALLBACK_KEY } from './entity-result.ts';
+import { type FleetPlan, frameColumns, planFleet } from './fleet-plan.ts';
+import { frameBuffers } from './frame-transfer.ts';
+import { type ShardOutput, type ShardTask, trainShard } from './shard-worker.ts';
+import { type FleetSpec, validateFleetSpec } from './spec.ts';
+import { createThreadPool, defaultThreads, type ThreadPool } from './thread-pool.ts';
+import { trainEntity } from './train-entity.ts';
+
+export interface TrainProgress {
+  readonly runId: number;
+  readonly entitiesDone: number;
+  readonly entitiesTotal: number;
+  readonly fallbacks: number;
+  readonly failures: number;
+  readonly elapsedMs: number;
+  readonly modelsPerSecond: number;
+  /** Seconds to go at the current rate (NaN before the first shard). */
+  readonly etaSeconds: number;
+}
+
+export interface TrainSummary extends TrainProgress {
+  readonly resumed: boolean;
+  readonly shards: number;
+  readonly shardsFailed: number;
+  readonly status: Run['status'];
+}
+
+export interface TrainFleetOptions {
+  readonly store: Store;
+  readonly queue: Queue;
+  readonly fleet: string;
+  /** Worker threads; 0 trains in this thread. Default: one per core (AIMASS_THREADS overrides). */
+  readonly threads?: number;
+  /** Only these keys. Default: every key with data. */
+  readonly keys?: readonly string[];
+  /** Called after every committed shard. */
+  readonly onProgress?: (progress: TrainProgress) => void;
+  /** Aborting stops taking shards, waits for those in flight, and cancels the run. */
+  readonly signal?: AbortSignal;
+  /** Continue the fleet's unfinished run for the same spec version if there is one. Default true. */
+  readonly resume?: boolean;
+  /** Keys sampled for the global fallback model. Default 200. */
+  readonly fallbackSampleKeys?: number;
+  /** Attempts per shard before it is marked failed for good. Default 3. */
+  readonly shardAttempts?: number;
+}
+
+/** The queue topic of a fleet's training shards. */
+export function trainTopic(fleet: string): string {
+  return `train.${fleet}`;
+}
+
+async function allKeys(store: Store, fleet: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listKeys(fleet, { limit: 1000, cursor });
+    for (const item of page.items) if (item.key !== FALLBACK_KEY) keys.push(item.key);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return keys;
+}
+
+/** One entity's rows, in time order when the fleet has a time column. */
+async function entityRows(store: Store, fleet: string, key: string, spec: FleetSpec): Promise<Frame> {
+  const frame = await store.readRows(fleet, key);
+  if (!spec.time || frame.rowCount < 2) return frame;
+  // groupByKey with a single key is the stable time sort (zero-copy when already ordered).
+  const keyed = frame.columns.find((c) => c.name === spec.key);
+  if (keyed?.type !== 'category') return frame;
+  return groupByKey(frame, spec.key, { timeColumn: spec.time }).frame;
+}
+
+async function findResumableRun(
+  store: Store,
+  fleet: string,
+  specVersion: number,
+  keyCount: number,
+): Promise<Run | undefined> {
+  const runs = await store.listRuns(fleet, { limit: 5 });
+  return runs.items.find(
+    (run) => run.status === 'running' && run.specVersion === specVersion && run.keyCount === keyCount,
+  );
+}
+
+/**
+ * The fleet-wide fallback: one model fitted on a sample of every entity's rows (evenly spaced keys),
+ * stored as the champion of the reserved key. Reused when the run resumes and it is already there.
+ */
+async function ensureFallback(
+  store: Store,
+  plan: FleetPlan,
+  keys: readonly string[],
+  run: Run,
+  sampleKeys: number,
+): Promise<Uint8Array | null> {
+  const { spec } = plan;
+  if (
+    !spec.fallback.global ||
+    (spec.task !== 'regression' && spec.task !== 'classification') ||
+    keys.length === 0
+  )
+    return null;
+  const existing = await store.getChampion(spec.name, FALLBACK_KEY);
+  if (
+    existing &&
+    existing.specVersion === plan.specVersion &&
+    existing.createdAt >= run.createdAt &&
+    existing.bundle.length > 0
+  )
+    return existing.bundle;
+  const step = Math.max(1, Math.floor(keys.length / sampleKeys));
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < keys.length && chunks.length < sampleKeys * 4; i += step)
+    chunks.push(...(await store.readChunks(spec.name, keys[i])));
+  const pooled = decodeChunks(chunks);
+  const globalPlan: FleetPlan = {
+    ...plan,
+    spec: {
+      ...spec,
+      minRows: 1,
+      split: { ...spec.split, method: spec.split.method === 'time' ? 'random' : spec.split.method },
+    },
+  };
+  const result = trainEntity(FALLBACK_KEY, pooled, globalPlan, null, Date.now());
+  if (result.model.bundle.length === 0) {
+    await store.appendEvent(spec.name, {
+      kind: 'fallback_failed',
+      key: FALLBACK_KEY,
+      runId: run.id,
+      reason: `global fallback model could not be trained: ${result.decision.reason}`,
+      numbers: result.decision.numbers,
+    });
+    return null;
+  }
+  await store.insertModel(spec.name, { ...result.model, fallbackReason: null, status: 'champion' });
+  await store.appendEvent(spec.name, {
+    kind: 'fallback_trained',
+    key: FALLBACK_KEY,
+    runId: run.id,
+    reason: `global ${result.model.algorithm} on ${pooled.rowCount} rows of ${Math.ceil(keys.length / step)} entities`,
+    numbers: { ...result.model.metrics, rows: pooled.rowCount },
+  });
+  return result.model.bundle;
+}
+
+/**
+ * Trains (or resumes training) every entity of a fleet from the data in the store. The run is cut
+ * into shards of `spec.shardSize` keys; each shard is a job on the queue; a consumer reads the
+ * shard's rows, trains them on the worker pool and commits the shard's models and its done mark in
+ * one transaction, then acks. A killed run is resumed by calling this again: done shards are
+ * skipped, leased ones come back when their lease expires, and one champion per key holds
+ * throughout. Memory stays bounded by the shards in flight (threads + 1).
+ */
+export async function trainFleet(options: TrainFleetOptions): Promise<TrainSummary> {
+  const { store, queue, fleet } = options;
+  const specVersion = await store.getSpec(fleet);
+  if (!specVersion) throw new AimassError('FLEET_NOT_FOUND', `fleet "${fleet}" has no spec`, { fleet });
+  const spec = validateFleetSpec(specVersion.spec);
+  const keys = options.keys ? [...options.keys] : await allKeys(store, fleet);
+  if (keys.length === 0)
+    throw new AimassError('DATA_INVALID', `fleet "${fleet}" has no data to train on`, { fleet });
+
+  const sample = await entityRows(store, fleet, keys[0], spec);
+  const plan = planFleet(spec, specVersion.version, frameColumns(sample));
+  let run =
+    options.resume === false
+      ? undefined
+      : await findResumableRun(store, fleet, specVersion.version, keys.length);
+  const resumed = run !== undefined;
+  if (!run) {
+    const shards = [];
+    for (let i = 0; i < keys.length; i += spec.shardSize)
+      shards.push({ keys: keys.slice(i, i + spec.shardSize) });
+    run = await store.createRun(fleet, { specVersion: specVersion.version, keyCount: keys.length, shards });
+  }
+  const runId = run.id;
+  const fallbackBundle = await ensureFallback(store, plan, keys, run, options.fallbackSampleKeys ?? 200);
+  const planId = `${fleet}:${runId}`;
+
+  const pending = [
+    ...(await store.listShards(runId, 'pending')),
+    ...(await store.listShards(runId, 'running')),
+    ...(await store.listShards(runId, 'failed')),
+  ];
+  const allShards = await store.listShards(runId);
+  const shardKeys = new Map(allShards.map((s) => [s.shard, s.keys ?? []]));
+  const topic = trainTopic(fleet);
+  await queue.enqueue(
+    topic,
+    pending.map((s) => ({
+      id: `${runId}:${s.shard}`,
+      payload: new TextEncoder().encode(JSON.stringify({ runId, shard: s.shard })),
+    })),
+  );
+
+  const threads = options.threads ?? defaultThreads();
+  const pool: ThreadPool<ShardTask, ShardOutput> | null =
+    threads > 0 ? createThreadPool(new URL('./shard-worker.ts', import.meta.url), threads) : null;
+  const started = performance.now();
+  const doneBefore = allShards
+    .filter((s) => s.status === 'done')
+    .reduce((sum, s) => sum + (s.keys?.length ?? 0), 0);
+  let entitiesDone = doneBefore;
+  let fallbacks = 0;
+  let failures = 0;
+  let shardsFailed = 0;
+  let remaining = pending.length;
+  const maxAttempts = options.shardAttempts ?? 3;
+  const progress = (): TrainProgress => {
+    const elapsedMs = performance.now() - started;
+    const rate = (entitiesDone - doneBefore) / Math.max(elapsedMs / 1000, 1e-9);
+    return {
+      runId,
+      entitiesDone,
+      entitiesTotal: keys.length,
+      fallbacks,
+      failures,
+      elapsedMs,
+      modelsPerSecond: rate,
+      etaSeconds: rate > 0 ? (keys.length - entitiesDone) / rate : Number.NaN,
+    };
+  };
+
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+    if (remaining === 0) resolve();
+  });
+  const settle = () => {
+    remaining--;
+    if (remaining <= 0) finish();
+  };
+
+  const consumer = queue.consume(
+    topic,
+    async (delivery) => {
+      const { runId: jobRun, shard } = JSON.parse(new TextDecoder().decode(delivery.payload)) as {
+        runId: number;
+        shard: number;
+      };
+      if (jobRun !== runId) return; // a job of an older run of this fleet: nothing to do.
+      if (!(await store.markShardRunning(runId, shard))) return settle();
+      try {
+        const entities: { key: string; frame: Frame }[] = [];
+        for (const key of shardKeys.get(shard) ?? [])
+          entities.push({ key, frame: await entityRows(store, fleet, key, spec) });
+        const task: ShardTask = { planId, plan, fallbackBundle, entities, nowMs: Date.now() };
+        const output = pool
+          ? await pool.run(
+              task,
+              entities.flatMap((e) => frameBuffers(e.frame)),
+            )
+          : trainShard(task);
+        const models: NewModel[] = output.results.map((r) => r.model);
+        const keyFailures: KeyFailure[] = output.results
+          .filter((r) => r.failure !== null && r.decision.outcome === 'fallback')
+          .map((r) => ({ key: r.key, reason: r.failure as string }));
+        const result = await store.markShardDone(runId, shard, models, keyFailures);
+        if (!result.alreadyDone) {
+          for (const r of output.results) {
+            if (r.decision.outcome === 'local') continue;
+            if (r.decision.outcome === 'fallback') fallbacks++;
+            await store.appendEvent(fleet, {
+              kind: r.decision.outcome === 'fallback' ? 'fallback' : 'baseline',
+              key: r.key,
+              runId,
+              reason: r.decision.reason,
+              numbers: r.decision.numbers,
+            });
+          }
+          failures += keyFailures.length;
+          entitiesDone += models.length;
+        }
+        options.onProgress?.(progress());
+        settle();
+      } catch (error) {
+        if (error instanceof AimassError && error.code === 'CANCELLED') return settle();
+        await store.markShardFailed(runId, shard, String((error as Error)?.message ?? error));
+        if (delivery.attempt >= maxAttempts) {
+          shardsFailed++;
+          settle();
+          return;
+        }
+        throw error;
+      }
+    },
+    { concurrency: Math.max(1, threads) + 1, pollIntervalMs: 50 },
+  );
+
+  const onAbort = () => {
+    void store.cancelRun(runId).finally(finish);
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await finished;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await consumer.stop();
+    await pool?.close();
+  }
+  const finalRun = await store.getRun(runId);
+  return {
+    ...progress(),
+    resumed,
+    shards: allShards.length,
+    shardsFailed,
+    status: finalRun?.status ?? 'running',
+  };
+}

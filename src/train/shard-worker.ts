@@ -1,0 +1,48 @@
+import type { Frame } from '../data/frame.ts';
+import type { EntityResult } from './entity-result.ts';
+import type { FleetPlan } from './fleet-plan.ts';
+import { loadPredictor } from './load-predictor.ts';
+import type { Predictor } from './predictor.ts';
+import { trainEntity } from './train-entity.ts';
+
+/** One shard's work as it crosses to a worker thread: frames travel with their buffers transferred. */
+export interface ShardTask {
+  /** Identifies the plan, so a worker decodes the plan's fallback model once, not per shard. */
+  readonly planId: string;
+  readonly plan: FleetPlan;
+  readonly fallbackBundle: Uint8Array | null;
+  readonly entities: readonly { readonly key: string; readonly frame: Frame }[];
+  readonly nowMs: number;
+}
+
+export interface ShardOutput {
+  readonly results: EntityResult[];
+  readonly millis: number;
+}
+
+let cached: { planId: string; fallback: Predictor | null } | null = null;
+
+/** Trains every entity of the shard; used in worker threads and, with one thread, in-process. */
+export function trainShard(task: ShardTask): ShardOutput {
+  const started = performance.now();
+  if (cached?.planId !== task.planId) {
+    cached = {
+      planId: task.planId,
+      fallback:
+        task.fallbackBundle && task.fallbackBundle.length > 0 ? loadPredictor(task.fallbackBundle) : null,
+    };
+  }
+  const results = task.entities.map((entity) =>
+    trainEntity(entity.key, entity.frame, task.plan, cached?.fallback ?? null, task.nowMs),
+  );
+  return { results, millis: performance.now() - started };
+}
+
+/** Worker-thread entry point (see thread-pool.ts): bundles go back as transferred buffers. */
+export function handle(task: ShardTask): { value: ShardOutput; transfer: ArrayBuffer[] } {
+  const output = trainShard(task);
+  const transfer = output.results
+    .map((r) => r.model.bundle.buffer as ArrayBuffer)
+    .filter((b) => b.byteLength > 0);
+  return { value: output, transfer: [...new Set(transfer)] };
+}
