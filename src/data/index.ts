@@ -17,7 +17,7 @@
  * (zero-copy when they already are); `entityFrame(grouped, i)` is entity i as a view.
  */
 export type { CsvOptions } from './csv/index.ts';
-export { CsvReader, parseCsvText, readCsv, readCsvSync } from './csv/index.ts';
+export { CsvReader, parseCsvText, readCsv, readCsvSync, resolveCsvOptions } from './csv/index.ts';
 export type {
   BooleanColumn,
   CategoryColumn,
@@ -70,6 +70,6 @@ export type {
   RowIssue,
   RowIssueReason,
 } from './read-report.ts';
-export type { ByteSource, ReadResult } from './read-source.ts';
+export type { ByteSource, PushReader, ReadResult } from './read-source.ts';
 export type { ColumnSpec, ResolvedColumn, SchemaOverride, TimeUnit } from './schema.ts';
 export { DEFAULT_INFER_ROWS, inferSchema, inferTextColumnType } from './schema.ts';
