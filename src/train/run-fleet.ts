@@ -42,6 +42,10 @@ export interface TrainFleetOptions {
   readonly keys?: readonly string[];
   /** Called after every committed shard. */
   readonly onProgress?: (progress: TrainProgress) => void;
+  /** Called once the run exists (created or resumed), before any training. */
+  readonly onRunStarted?: (runId: number) => void;
+  /** Called after a shard's models are committed, with its keys (serving invalidates its cache). */
+  readonly onShardCommitted?: (keys: readonly string[]) => void;
   /** Aborting stops taking shards, waits for those in flight, and cancels the run. */
   readonly signal?: AbortSignal;
   /** Continue the fleet's unfinished run for the same spec version if there is one. Default true. */
@@ -182,6 +186,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
     run = await store.createRun(fleet, { specVersion: specVersion.version, keyCount: keys.length, shards });
   }
   const runId = run.id;
+  options.onRunStarted?.(runId);
   const fallbackBundle = await ensureFallback(store, plan, keys, run, options.fallbackSampleKeys ?? 200);
   const planId = `${fleet}:${runId}`;
 
@@ -264,6 +269,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
           .filter((r) => r.failure !== null && r.decision.outcome === 'fallback')
           .map((r) => ({ key: r.key, reason: r.failure as string }));
         const result = await store.markShardDone(runId, shard, models, keyFailures);
+        options.onShardCommitted?.(models.map((m) => m.key));
         if (!result.alreadyDone) {
           for (const r of output.results) {
             if (r.decision.outcome === 'local') continue;
