@@ -37,7 +37,7 @@ const EPSILON = 2.220446049250313e-16;
 // Scratch reused across fits (per-entity fits are tiny; allocation would dominate). Hot functions copy
 // these into local consts first: module-level `let`s are context slots V8 reloads on every access.
 let orderPool = new Int32Array(0);
-let tempPool = new Int32Array(0);
+let orderPoolB = new Int32Array(0);
 let goLeftPool = new Uint8Array(0);
 let unitWeights = new Float64Array(0);
 let codesPool = new Int32Array(0);
@@ -51,12 +51,14 @@ let nodeIntPool = new Int32Array(0);
 const best = { proxy: 0, feature: -1, threshold: 0, missingLeft: 0 };
 
 function ensureScratch(rows: number, cols: number, outputs: number, capacity: number): void {
-  if (orderPool.length < rows * cols) orderPool = new Int32Array(rows * cols);
-  if (tempPool.length < rows) tempPool = new Int32Array(rows);
+  if (orderPool.length < rows * cols) {
+    orderPool = new Int32Array(rows * cols);
+    orderPoolB = new Int32Array(rows * cols);
+  }
   if (goLeftPool.length < rows) goLeftPool = new Uint8Array(rows);
   if (unitWeights.length < rows) unitWeights = new Float64Array(rows).fill(1);
   if (codesPool.length < rows) codesPool = new Int32Array(rows);
-  if (stackPool.length < 5 * (2 * rows + 2)) stackPool = new Int32Array(5 * (2 * rows + 2));
+  if (stackPool.length < 6 * (2 * rows + 2)) stackPool = new Int32Array(6 * (2 * rows + 2));
   if (featurePool.length < cols) featurePool = new Int32Array(cols);
   if (classPool.length < 3 * outputs) classPool = new Float64Array(3 * outputs);
   if (nodePool.length < capacity * (3 + outputs)) nodePool = new Float64Array(capacity * (3 + outputs));
@@ -92,8 +94,10 @@ export function buildCart(
   }
   const capacity = Math.max(1, Math.min(2 * m - 1, 2 ** Math.min(options.maxDepth + 1, 30) - 1));
   ensureScratch(rows, cols, outputs, capacity);
-  const order = orderPool;
-  const temp = tempPool;
+  // Double-buffered blocks: a split moves its rows into the other buffer (no copy-back); each stack
+  // frame records which buffer holds its node's rows.
+  const buffers = [orderPool, orderPoolB];
+  const rootOrder = orderPool;
   const goLeft = goLeftPool;
   const stack = stackPool;
   const featureOrder = featurePool;
@@ -104,12 +108,12 @@ export function buildCart(
   const codes = codesPool;
   if (classification) for (let i = 0; i < rows; i++) codes[i] = y[i];
   // Per-tree sorted orders: the presorted blocks filtered to rows with positive weight.
-  if (weights === null) order.set(sorted.subarray(0, rows * cols));
+  if (weights === null) rootOrder.set(sorted.subarray(0, rows * cols));
   else {
     for (let f = 0; f < cols; f++) {
       let at = f * m;
       for (let k = f * rows, end = k + rows; k < end; k++)
-        if (weights[sorted[k]] > 0) order[at++] = sorted[k];
+        if (weights[sorted[k]] > 0) rootOrder[at++] = sorted[k];
     }
   }
   // Node records (written in preorder): doubles [threshold, impurity, weight, value...], ints
@@ -123,20 +127,23 @@ export function buildCart(
   for (let f = 0; f < cols; f++) featureOrder[f] = f;
 
   let nodeCount = 0;
-  // Stack frames of 5 ints: start, end, depth, parent, isLeft.
+  // Stack frames of 6 ints: start, end, depth, parent, isLeft, buffer.
   stack[0] = 0;
   stack[1] = m;
   stack[2] = 0;
   stack[3] = -1;
   stack[4] = 0;
+  stack[5] = 0;
   let top = 1;
   while (top > 0) {
     top--;
-    const frame = top * 5;
+    const frame = top * 6;
     const start = stack[frame];
     const end = stack[frame + 1];
     const depth = stack[frame + 2];
     const parent = stack[frame + 3];
+    const buffer = stack[frame + 5];
+    const order = buffers[buffer];
     const node = nodeCount++;
     if (parent >= 0) nodeI[parent * 5 + (stack[frame + 4] === 1 ? 1 : 2)] = node;
     const count = end - start;
@@ -270,19 +277,18 @@ export function buildCart(
     const largest = count - smallest;
     const childrenAreLeaves = childDepthLeaf || largest < minSamplesSplit || largest < 2 * minSamplesLeaf;
     const blocks = childrenAreLeaves ? 1 : cols;
+    const target = buffers[1 - buffer];
     for (let f = 0; f < blocks; f++) {
       const base = f * m;
       let l = base + start;
-      let r = 0;
+      let r = l + leftCount;
       for (let p = base + start, stop = base + end; p < stop; p++) {
         const i = order[p];
         const g = goLeft[i];
-        order[l] = i;
-        temp[r] = i;
+        target[r + (l - r) * g] = i;
         l += g;
         r += 1 - g;
       }
-      for (let k = 0; k < r; k++) order[l + k] = temp[k];
     }
     nodeI[node * 5] = bestFeature;
     nodeF[at] = bestThreshold;
@@ -290,18 +296,20 @@ export function buildCart(
     nodeI[node * 5 + 3] = missingLeft === 2 ? (leftCount >= count - leftCount ? 1 : 0) : missingLeft;
     // Push right first so the left subtree is numbered first (sklearn's preorder).
     const mid = start + leftCount;
-    let next = top * 5;
+    let next = top * 6;
     stack[next] = mid;
     stack[next + 1] = end;
     stack[next + 2] = depth + 1;
     stack[next + 3] = node;
     stack[next + 4] = 0;
-    next += 5;
+    stack[next + 5] = 1 - buffer;
+    next += 6;
     stack[next] = start;
     stack[next + 1] = mid;
     stack[next + 2] = depth + 1;
     stack[next + 3] = node;
     stack[next + 4] = 1;
+    stack[next + 5] = 1 - buffer;
     top += 2;
   }
   return copyTree(nodeCount, outputs, nodeF, nodeI);
@@ -356,7 +364,10 @@ function scanRegression(
       if (count - cl < minSamplesLeaf) break;
       if (!(xn > current)) continue;
       const sr = totalSum - sl;
-      const proxy = (sl * sl) / wl + (sr * sr) / (totalWeight - wl);
+      const wr = totalWeight - wl;
+      // sl²/wl + sr²/wr > best  ⇔  sl²·wr + sr²·wl > best·wl·wr (weights > 0): no division per row.
+      if (sl * sl * wr + sr * sr * wl <= best.proxy * wl * wr) continue;
+      const proxy = (sl * sl) / wl + (sr * sr) / wr;
       if (proxy > best.proxy) {
         best.proxy = proxy;
         best.feature = f;
@@ -440,6 +451,7 @@ function scanClassification(
       if (!(xn > current)) continue;
       const wr = totalWeight - wl;
       // gini: maximise Σc_l²/w_l + Σc_r²/w_r; entropy: maximise -(w_l H_l + w_r H_r) (in nats).
+      if (!entropy && sqL * wr + sqR * wl <= best.proxy * wl * wr) continue;
       const proxy = entropy ? entL - xlogx(wl) + entR - xlogx(wr) : sqL / wl + sqR / wr;
       if (proxy > best.proxy) {
         best.proxy = proxy;

@@ -15,12 +15,21 @@ export interface Presorted {
 }
 
 let keyScratch = new Float64Array(0);
+let columnsPool = new Float64Array(0);
+let sortedPool = new Int32Array(0);
 
-/** Fills fresh arrays (the result outlives the call: forests share it across trees). */
+/**
+ * The result lives in module buffers reused by the next call: use it within one fit (a forest shares
+ * it across its trees; nothing in a fit calls presort twice).
+ */
 export function presort(X: Matrix): Presorted {
   const { rows, cols, data } = X;
-  const columns = new Float64Array(rows * cols);
-  const sorted = new Int32Array(rows * cols);
+  if (columnsPool.length < rows * cols) {
+    columnsPool = new Float64Array(rows * cols);
+    sortedPool = new Int32Array(rows * cols);
+  }
+  const columns = columnsPool;
+  const sorted = sortedPool;
   if (keyScratch.length < rows) keyScratch = new Float64Array(rows);
   const keys = keyScratch;
   for (let f = 0; f < cols; f++) {

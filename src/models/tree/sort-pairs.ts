@@ -32,8 +32,13 @@ export function sortPairs(keys: Float64Array, items: Int32Array, lo: number, hi:
       hi = j + 1;
     }
   }
+  insertionSort(keys, items, lo, hi);
+}
+
+function insertionSort(keys: Float64Array, items: Int32Array, lo: number, hi: number): void {
   for (let i = lo + 1; i < hi; i++) {
     const key = keys[i];
+    if (!(key < keys[i - 1])) continue;
     const item = items[i];
     let j = i - 1;
     while (j >= lo && keys[j] > key) {
