@@ -1,16 +1,165 @@
+import { parseArgs } from 'node:util';
+import { importFrame } from '../ingest/import-frame.ts';
+import { openLocalQueue } from '../queue/local-queue.ts';
+import { startServer } from '../serve/server.ts';
+import { openStore } from '../store/open-store.ts';
+import { sqlitePathIn } from '../store/sqlite/sqlite-store.ts';
+import { loadPredictor } from '../train/load-predictor.ts';
+import { TrainingRunner } from '../train/training-service.ts';
+import { DEMO_FEATURES, demoFleet, demoSpec } from './demo-data.ts';
 import type { Command } from './main.ts';
 
-// Until the prediction server exists (issue 5), `start` runs the demo pipeline on generated data.
+const HELP = `Usage: aimass start [options]
+
+Runs aimass embedded: the HTTP API, training runs and the local queue in one process, with one
+SQLite file under the data dir. On a fresh data dir it creates the demo fleet from generated IoT
+data, trains it (with a progress line) and prints working curl examples; later starts reuse it.
+
+Options:
+  --port N          TCP port (default 8080; env AIMASS_PORT)
+  --host ADDR       bind address (default 127.0.0.1; anything else requires AIMASS_TOKENS)
+  --data-dir DIR    data directory (default ./aimass-data; env AIMASS_DATA_DIR)
+  --threads N       training threads (default: one per core)
+  --demo-devices N  devices in the demo fleet (default 2000)
+  --no-demo         do not create the demo fleet
+  --exit-after-ready  start, train the demo if needed, print the examples, then stop (for scripts)
+
+Example:
+  aimass start --port 8080
+`;
+
 export const startCommand: Command = {
-  summary: 'run aimass embedded (demo pipeline until the server lands)',
+  summary: 'run the API, training and local queue in one process (demo fleet on first run)',
   async run(argv) {
-    if (argv.includes('--help')) {
-      process.stdout.write(
-        'Usage: aimass start\n\nRuns the embedded demo on generated IoT data.\n\nExample:\n  aimass start\n',
-      );
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        threads: { type: 'string' },
+        'demo-devices': { type: 'string' },
+        'no-demo': { type: 'boolean' },
+        'exit-after-ready': { type: 'boolean' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
       return 0;
     }
-    const { runDemo } = await import('./demo.ts');
-    return runDemo(argv);
+    const dataDir = values['data-dir'] ?? process.env.AIMASS_DATA_DIR ?? 'aimass-data';
+    const port = Number(values.port ?? process.env.AIMASS_PORT ?? 8080);
+    const threads = values.threads === undefined ? undefined : Number(values.threads);
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+
+    const store = await openStore({ dataDir });
+    const queue = await openLocalQueue({ path: sqlitePathIn(dataDir) });
+    let invalidate: (fleet: string, key?: string) => void = () => {};
+    const training = new TrainingRunner({
+      store,
+      queue,
+      threads,
+      invalidate: (fleet, key) => invalidate(fleet, key),
+    });
+    const server = await startServer({ store, loadPredictor, training, host: values.host, port });
+    invalidate = server.app.invalidate;
+    log(`aimass: listening on ${server.url} (data in ${dataDir})`);
+    const shutdown = async () => {
+      await training.close();
+      await server.close();
+      await queue.close();
+      await store.close();
+    };
+
+    try {
+      if (!values['no-demo'] && !(await store.getFleet('demo'))) {
+        const devices = Number(values['demo-devices'] ?? 2000);
+        log(`aimass: first start: creating the demo fleet (${devices} devices, generated IoT data)`);
+        const frame = demoFleet({ devices });
+        await store.createFleet('demo');
+        await store.putSpec('demo', demoSpec());
+        await importFrame(store, 'demo', frame, 'device_id', { timeColumn: 'ts' });
+      }
+      if (!values['no-demo']) await trainIfNeeded(store, training, log);
+    } catch (error) {
+      await shutdown();
+      throw error;
+    }
+    printExamples(server.url);
+    if (values['exit-after-ready']) {
+      await shutdown();
+      return 0;
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        log('aimass: shutting down');
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await shutdown();
+    return 0;
   },
 };
+
+/** Trains the demo fleet when it has no models yet or its last run did not finish (resumes it). */
+async function trainIfNeeded(
+  store: Awaited<ReturnType<typeof openStore>>,
+  training: TrainingRunner,
+  log: (line: string) => void,
+): Promise<void> {
+  const runs = await store.listRuns('demo', { limit: 1 });
+  const last = runs.items[0];
+  if (last && last.status === 'done') {
+    log(`aimass: demo fleet ready (run ${last.id}, ${last.keyCount} entities)`);
+    return;
+  }
+  const started = performance.now();
+  const { runId } = await training.startRun('demo');
+  log(`aimass: training the demo fleet (run ${runId}${last?.status === 'running' ? ', resumed' : ''})`);
+  for (;;) {
+    const progress = await store.runProgress(runId);
+    if (!progress) break;
+    const eta =
+      progress.modelsPerSecond > 0
+        ? (progress.keysTotal - progress.keysDone) / progress.modelsPerSecond
+        : Number.NaN;
+    process.stderr.write(
+      `\r  ${progress.keysDone}/${progress.keysTotal} entities  ${progress.modelsPerSecond.toFixed(0)} models/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)}s` : '?'}  failures ${progress.keyFailures}   `,
+    );
+    if (progress.status !== 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  process.stderr.write('\n');
+  log(`aimass: demo fleet trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function printExamples(url: string): void {
+  const row = Object.fromEntries(DEMO_FEATURES.map((name, j) => [name, [21.5, 55, 40, 1.4, 221][j]]));
+  const lines = [
+    '',
+    'Try it:',
+    `  curl -s ${url}/healthz`,
+    `  curl -s ${url}/v1/fleets`,
+    `  curl -s ${url}/v1/fleets/demo/models?limit=3`,
+    `  curl -s -X POST ${url}/v1/fleets/demo/predict -H 'content-type: application/json' \\`,
+    `       -d '${JSON.stringify({ key: 'device-00042', rows: [row] })}'`,
+    `  curl -s -X POST ${url}/v1/fleets/demo/predict -H 'content-type: application/json' \\`,
+    `       -d '${JSON.stringify({
+      items: [
+        { key: 'device-00001', row },
+        { key: 'device-00099', row },
+        { key: 'no-such-device', row },
+      ],
+    })}'`,
+    `  curl -s ${url}/v1/fleets/demo/models/device-00042`,
+    `  curl -s ${url}/openapi.json | head -c 300`,
+    '',
+    'device-00099 has too few rows and no-such-device is unknown: both are answered by the fleet fallback, which says so.',
+    'Stop with Ctrl-C; the next `npm start` reuses ./aimass-data and is ready in seconds.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
