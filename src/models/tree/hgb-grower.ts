@@ -379,6 +379,11 @@ function partitionBlocks(
   }
   for (let block = 0; block < blocks; block++) {
     const base = block * size;
+    if (block === f && missingLeft === 0) {
+      // The split feature's own block is sorted by bin: its left rows already form the prefix.
+      target.set(source.subarray(base + s, base + e), base + s);
+      continue;
+    }
     let l = base + s;
     let r = l + leftCount;
     for (let k = base + s, stop = base + e; k < stop; k++) {
@@ -413,8 +418,14 @@ function findSplitSorted(
   const { cols, binned, rows, gradients, hessians, constantHessian } = data;
   const parentScore = (G * G) / (H + l2);
   const constant = constantHessian > 0;
+  // The best split lives in locals (written to `out` once at the end: improvements are frequent).
   let bestGain = 0;
-  out[at] = 0;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = 0;
+  let bestGL = 0;
+  let bestHL = 0;
+  let bestCL = 0;
   for (let f = 0; f < cols; f++) {
     const base = f * size;
     const colBase = f * rows;
@@ -436,11 +447,13 @@ function findSplitSorted(
       if (firstEval > lastEval) continue;
       let gL = 0;
       for (let p = s; p < firstEval; p++) gL += gradients[order[base + p]];
-      let current = binned[colBase + order[base + firstEval]];
+      let row = order[base + firstEval];
+      let current = binned[colBase + row];
       for (let p = firstEval; p <= lastEval; p++) {
-        gL += gradients[order[base + p]];
+        gL += gradients[row];
+        row = order[base + p + 1];
         const b = current;
-        current = binned[colBase + order[base + p + 1]];
+        current = binned[colBase + row];
         if (current === b) continue;
         const cL = p - s + 1;
         const hL = cL * constantHessian;
@@ -454,13 +467,12 @@ function findSplitSorted(
         const gain = (gL * gL) / a + (gR * gR) / c - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
-          out[at] = gain;
-          out[at + 1] = f;
-          out[at + 2] = b;
-          out[at + 3] = cL >= C - cL ? 1 : 0;
-          out[at + 4] = gL;
-          out[at + 5] = hL;
-          out[at + 6] = cL;
+          bestFeature = f;
+          bestBin = b;
+          bestMissingLeft = cL >= C - cL ? 1 : 0;
+          bestGL = gL;
+          bestHL = hL;
+          bestCL = cL;
         }
       }
       continue;
@@ -489,17 +501,23 @@ function findSplitSorted(
         const gain = (gL * gL) / (hL + l2) + (gR * gR) / (hR + l2) - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
-          out[at] = gain;
-          out[at + 1] = f;
-          out[at + 2] = b;
-          out[at + 3] = missingCount > 0 ? pass : cL >= cR ? 1 : 0;
-          out[at + 4] = gL;
-          out[at + 5] = hL;
-          out[at + 6] = cL;
+          bestFeature = f;
+          bestBin = b;
+          bestMissingLeft = missingCount > 0 ? pass : cL >= cR ? 1 : 0;
+          bestGL = gL;
+          bestHL = hL;
+          bestCL = cL;
         }
       }
     }
   }
+  out[at] = bestFeature < 0 ? 0 : bestGain;
+  out[at + 1] = bestFeature;
+  out[at + 2] = bestBin;
+  out[at + 3] = bestMissingLeft;
+  out[at + 4] = bestGL;
+  out[at + 5] = bestHL;
+  out[at + 6] = bestCL;
 }
 
 function buildHistogram(
