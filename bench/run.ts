@@ -8,6 +8,7 @@ type Bench = (args: BenchArgs, reporter: Reporter) => Promise<void>;
 
 const benches: Record<string, () => Promise<Bench>> = {
   preprocess: async () => (await import('./preprocess.ts')).run,
+  models: async () => (await import('./models.ts')).run,
 };
 
 const { names, args } = parseBenchArgs(process.argv.slice(2));
