@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createRng } from '../../src/core/rng.ts';
+import { sqlitePathIn } from '../../src/store/index.ts';
+import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
+import type { TrainSummary } from '../../src/train/run-fleet.ts';
+import { createFleet, csvFrame, generateCsv, openEngine, tempDir, truncateKeys } from './helpers.ts';
+
+// A fleet of 200 devices × 200 rows in shards of 10 (20 shards) is trained by a child process
+// that is SIGKILLed at seeded random points at least MIN_KILLS times and restarted each time;
+// the SQLite file must hold the engine's invariants after every kill, and the last life must
+// finish the run. Kill points: during start-up (fallback training, enqueue, worker start) or
+// shortly after a shard commit (mid-training, mid-commit).
+
+const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const FLEET = 'crash';
+const DEVICES = 200;
+const SPARSE = new Set(['dev-0000003', 'dev-0000077', 'dev-0000150']);
+const MIN_KILLS = 10;
+const MAX_LIVES = 40;
+const keys = Array.from({ length: DEVICES }, (_, i) => `dev-${String(i).padStart(7, '0')}`);
+
+const temp = tempDir('train-crash');
+const path = sqlitePathIn(temp.dir);
+
+before(async () => {
+  const csv = truncateKeys(
+    generateCsv(['--devices', String(DEVICES), '--rows', '200', '--seed', '3']),
+    SPARSE,
+    10,
+  );
+  const engine = await openEngine(temp.dir);
+  try {
+    await createFleet(
+      engine.store,
+      {
+        name: FLEET,
+        key: 'device_id',
+        time: 'ts',
+        target: 'target_reg',
+        task: 'regression',
+        features: ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'],
+        preprocess: [{ step: 'impute', params: { strategy: 'median' } }, 'standardize'],
+        candidates: [
+          { algorithm: 'ridge', search: { alpha: { min: 0.01, max: 100, log: true } } },
+          { algorithm: 'decision-tree', params: { minSamplesLeaf: 5, maxDepth: 5 } },
+        ],
+        budget: { maxTrials: 4, maxMillis: 3_600_000 },
+        shardSize: 10,
+      },
+      csvFrame(csv, ['device_id', 'ts', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'target_reg']),
+    );
+  } finally {
+    await engine.close();
+  }
+});
+after(() => temp.cleanup());
+
+interface Life {
+  readonly killed: boolean;
+  readonly summary: TrainSummary | null;
+  readonly progressLines: number;
+}
+
+/**
+ * Runs the child once. `plan` = [progress lines to wait for (0 = from 'ready'), delay ms], or null
+ * to let it finish. Resolves when the child has exited.
+ */
+function live(plan: readonly [number, number] | null, timeoutMs: number): Promise<Life> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, temp.dir, FLEET], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let killed = false;
+    let summary: TrainSummary | null = null;
+    let progressLines = 0;
+    let buffered = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    const kill = () => {
+      if (summary !== null || child.exitCode !== null) return;
+      killed = true;
+      child.kill('SIGKILL');
+    };
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `child did not finish in ${timeoutMs} ms (plan ${JSON.stringify(plan)}); stderr: ${stderr}`,
+        ),
+      );
+    }, timeoutMs);
+    child.stderr.on('data', (data) => (stderr += data));
+    child.stdout.on('data', (data) => {
+      buffered += data;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf('\n');
+        if (line.startsWith('done ')) summary = JSON.parse(line.slice(5)) as TrainSummary;
+        if (line.startsWith('progress ')) progressLines++;
+        const armed = line === 'ready' ? 0 : line.startsWith('progress ') ? progressLines : -1;
+        if (plan && timer === undefined && armed === plan[0]) timer = setTimeout(kill, plan[1]);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      clearTimeout(timer);
+      if (!killed && code !== 0)
+        reject(new Error(`child exited with ${code ?? signal} (plan ${JSON.stringify(plan)}): ${stderr}`));
+      else resolve({ killed, summary, progressLines });
+    });
+  });
+}
+
+interface ShardRow {
+  run_id: number;
+  shard: number;
+  keys: string;
+  key_count: number;
+  status: string;
+  model_count: number;
+}
+
+/** Checks the file's invariants read-only; returns what the final check needs. */
+function checkInvariants(where: string): {
+  runs: { id: number; status: string }[];
+  champions: Map<string, string | null>;
+} {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', where);
+    assert.deepEqual(db.pragma('foreign_key_check'), [], where);
+    const fleet = db.prepare('SELECT id FROM fleets WHERE name = ?').get(FLEET) as { id: number };
+    const models = db
+      .prepare(`SELECT e.key, m.status, m.run_id, m.shard, m.fallback_reason, length(m.bundle) AS bytes
+        FROM models m JOIN entities e ON e.id = m.entity_id WHERE m.fleet_id = ?`)
+      .all(fleet.id) as {
+      key: string;
+      status: string;
+      run_id: number | null;
+      shard: number | null;
+      fallback_reason: string | null;
+      bytes: number;
+    }[];
+    const allowed = new Set([...keys, FALLBACK_KEY]);
+    const champions = new Map<string, string | null>();
+    const perRunKey = new Set<string>();
+    for (const m of models) {
+      assert.ok(allowed.has(m.key), `${where}: model for a key outside the fleet: ${m.key}`);
+      // No orphan bundles: an empty bundle is a fallback marker and says why; a bundle is a model.
+      assert.equal(m.bytes === 0, m.fallback_reason !== null, `${where}: ${m.key} bundle/fallbackReason`);
+      if (m.status === 'champion') {
+        assert.ok(!champions.has(m.key), `${where}: two champions for ${m.key}`);
+        champions.set(m.key, m.fallback_reason);
+      }
+      if (m.run_id !== null) {
+        const id = `${m.run_id}/${m.key}`;
+        assert.ok(!perRunKey.has(id), `${where}: run ${m.run_id} wrote ${m.key} twice`);
+        perRunKey.add(id);
+      }
+    }
+    const shards = db
+      .prepare(`SELECT s.run_id, s.shard, s.keys, s.key_count, s.status, s.model_count
+        FROM shards s JOIN runs r ON r.id = s.run_id WHERE r.fleet_id = ?`)
+      .all(fleet.id) as ShardRow[];
+    const shardModels = new Map<string, string[]>();
+    for (const m of models) {
+      if (m.run_id === null) continue;
+      const id = `${m.run_id}:${m.shard}`;
+      shardModels.set(id, [...(shardModels.get(id) ?? []), m.key]);
+    }
+    for (const s of shards) {
+      const id = `${s.run_id}:${s.shard}`;
+      const written = (shardModels.get(id) ?? []).sort();
+      const shardKeys = (JSON.parse(s.keys) as string[]).sort();
+      // No half shards: done with every key's model, or not done with none of them.
+      if (s.status === 'done') {
+        assert.deepEqual(written, shardKeys, `${where}: done shard ${id}`);
+        assert.equal(s.model_count, s.key_count, `${where}: shard ${id} model_count`);
+      } else {
+        assert.deepEqual(written, [], `${where}: ${s.status} shard ${id} has models`);
+        assert.equal(s.model_count, 0, `${where}: shard ${id} model_count`);
+      }
+    }
+    // The queue acks after the shard commit: an acked shard job's shard is done.
+    for (const job of db
+      .prepare(`SELECT id FROM queue_jobs WHERE topic = ? AND state = 2`)
+      .all(`train.${FLEET}`) as { id: string }[]) {
+      const [run, shard] = job.id.split(':').map(Number);
+      assert.ok(
+        shards.some((s) => s.run_id === run && s.shard === shard && s.status === 'done'),
+        `${where}: acked job ${job.id} but its shard is not done`,
+      );
+    }
+    const runs = db.prepare('SELECT id, status FROM runs WHERE fleet_id = ? ORDER BY id').all(fleet.id) as {
+      id: number;
+      status: string;
+    }[];
+    assert.ok(runs.filter((r) => r.status === 'running').length <= 1, `${where}: two running runs`);
+    return { runs, champions };
+  } finally {
+    db.close();
+  }
+}
+
+test(`training survives ${MIN_KILLS}+ SIGKILLs at random points with its invariants intact`, async (t) => {
+  const rng = createRng(20261129);
+  let kills = 0;
+  const completed: TrainSummary[] = [];
+  let lives = 0;
+  const history: string[] = [];
+  for (; lives < MAX_LIVES && kills < MIN_KILLS; lives++) {
+    // A third of the kills land during start-up, the rest shortly after the first or second commit.
+    const mode = rng.int(3);
+    const plan: [number, number] = mode === 0 ? [0, 300 + rng.int(1500)] : [mode, rng.int(250)];
+    const life = await live(plan, 60_000);
+    if (life.killed) kills++;
+    if (life.summary) completed.push(life.summary);
+    history.push(`${plan.join('/')}:${life.killed ? 'killed' : 'done'}@${life.progressLines}`);
+    checkInvariants(
+      `after life ${lives} (plan ${plan}, killed ${life.killed}, ${life.progressLines} commits)`,
+    );
+  }
+  assert.ok(kills >= MIN_KILLS, `only ${kills} kills in ${lives} lives`);
+  const last = await live(null, 60_000);
+  assert.ok(last.summary, 'the last life finishes');
+  completed.push(last.summary);
+  const { runs, champions } = checkInvariants('at the end');
+  t.diagnostic(
+    `${kills} kills in ${lives} lives; ${completed.length} completed lives; runs ${JSON.stringify(runs)}; lives (wait/delay:outcome@commits) ${history.join(' ')}`,
+  );
+
+  assert.equal(last.summary.status, 'done');
+  assert.equal(last.summary.entitiesDone, DEVICES);
+  // A killed run is always resumed, never abandoned: every run ends done, one per completed life.
+  assert.deepEqual(
+    runs.map((r) => r.status),
+    completed.map(() => 'done'),
+  );
+  assert.deepEqual(
+    completed.map((s) => s.runId),
+    runs.map((r) => r.id),
+  );
+  assert.ok(
+    completed.some((s) => s.resumed),
+    'some run was resumed after a kill',
+  );
+  // Exactly one champion per key, the sparse ones served by the fallback.
+  assert.deepEqual([...champions.keys()].sort(), [...keys, FALLBACK_KEY].sort());
+  for (const [key, reason] of champions) assert.equal(reason, SPARSE.has(key) ? 'too_few_rows' : null, key);
+});
