@@ -1,4 +1,4 @@
-import { AimassError } from '../core/errors.ts';
+import { AimassError, isAimassError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Predictor } from '../train/predictor.ts';
 import type { ServeMetrics } from './metrics.ts';
@@ -183,7 +183,18 @@ export class BundleCache {
       // An engine may store a per-key marker (empty bundle) that only names the fallback reason.
       if (record.fallbackReason !== null && record.bundle.byteLength === 0)
         return { kind: 'delegate', reason: record.fallbackReason, bytes: overhead, loadedAt: this.now() };
-      const predictor = await this.loadPredictor(record.bundle);
+      let predictor: Predictor;
+      try {
+        predictor = await this.loadPredictor(record.bundle);
+      } catch (error) {
+        if (!isAimassError(error, 'CODEC_CORRUPT') && !isAimassError(error, 'CODEC_UNSUPPORTED')) throw error;
+        throw new AimassError(
+          error.code,
+          `fleet "${fleet}", key "${key}": stored model version ${record.version} cannot be decoded (${error.message}); roll back or retrain it`,
+          { fleet, key, version: record.version },
+          { cause: error },
+        );
+      }
       this.metrics.bundleLoads.inc();
       this.metrics.loadLatency.observe((this.now() - started) / 1000);
       const served: ServedModel = {

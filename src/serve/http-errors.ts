@@ -29,6 +29,15 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** 5xx codes whose messages are written for operators (no internals): sent as they are. */
+const PUBLIC_SERVER_CODES: ReadonlySet<ErrorCode> = new Set([
+  'UNAVAILABLE',
+  'STORE_ERROR',
+  'QUEUE_ERROR',
+  'CODEC_CORRUPT',
+  'CODEC_UNSUPPORTED',
+]);
+
 export function statusForCode(code: ErrorCode): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
@@ -49,7 +58,7 @@ interface FastifyLikeError {
 export function toHttpError(error: unknown): { status: number; body: ErrorBody; internal: boolean } {
   if (isAimassError(error)) {
     const status = statusForCode(error.code);
-    if (status >= 500 && error.code !== 'UNAVAILABLE' && error.code !== 'STORE_ERROR') return internalError();
+    if (status >= 500 && !PUBLIC_SERVER_CODES.has(error.code)) return internalError();
     return {
       status,
       body: { error: { code: error.code, message: error.message, details: safeDetails(error.context) } },
