@@ -198,10 +198,14 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   const allShards = await store.listShards(runId);
   const shardKeys = new Map(allShards.map((s) => [s.shard, s.keys ?? []]));
   const topic = trainTopic(fleet);
+  // Job ids are new for every invocation: the queue remembers finished ids (dedupe), and a shard
+  // that failed for good in an earlier invocation must run again. A job left over from a killed
+  // invocation may still be redelivered later; shards are idempotent and settle only once.
+  const invocation = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
   await queue.enqueue(
     topic,
     pending.map((s) => ({
-      id: `${runId}:${s.shard}`,
+      id: `${runId}:${s.shard}:${invocation}`,
       payload: new TextEncoder().encode(JSON.stringify({ runId, shard: s.shard })),
     })),
   );
@@ -217,7 +221,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   let fallbacks = 0;
   let failures = 0;
   let shardsFailed = 0;
-  let remaining = pending.length;
+  const waiting = new Set(pending.map((s) => s.shard));
   const maxAttempts = options.shardAttempts ?? 3;
   const progress = (): TrainProgress => {
     const elapsedMs = performance.now() - started;
@@ -237,11 +241,11 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
-    if (remaining === 0) resolve();
+    if (waiting.size === 0) resolve();
   });
-  const settle = () => {
-    remaining--;
-    if (remaining <= 0) finish();
+  const settle = (shard: number) => {
+    waiting.delete(shard);
+    if (waiting.size === 0) finish();
   };
 
   const consumer = queue.consume(
@@ -252,7 +256,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
         shard: number;
       };
       if (jobRun !== runId) return; // a job of an older run of this fleet: nothing to do.
-      if (!(await store.markShardRunning(runId, shard))) return settle();
+      if (!(await store.markShardRunning(runId, shard))) return settle(shard);
       try {
         const entities: { key: string; frame: Frame }[] = [];
         for (const key of shardKeys.get(shard) ?? [])
@@ -286,13 +290,13 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
           entitiesDone += models.length;
         }
         options.onProgress?.(progress());
-        settle();
+        settle(shard);
       } catch (error) {
-        if (error instanceof AimassError && error.code === 'CANCELLED') return settle();
+        if (error instanceof AimassError && error.code === 'CANCELLED') return settle(shard);
         await store.markShardFailed(runId, shard, String((error as Error)?.message ?? error));
         if (delivery.attempt >= maxAttempts) {
           shardsFailed++;
-          settle();
+          settle(shard);
           return;
         }
         throw error;
