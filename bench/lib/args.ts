@@ -6,7 +6,10 @@ export interface BenchArgs {
   devices?: number;
   rows?: number;
   models?: number;
+  /** The first value of `--threads` (a single count, or a list such as `1,2`). */
   threads?: number;
+  /** Every value of `--threads 1,2`, for benchmarks that compare thread counts. */
+  threadList?: number[];
   algorithms?: string[];
 }
 
@@ -30,6 +33,7 @@ export function parseBenchArgs(argv: string[]): { names: string[]; args: BenchAr
       throw new Error(`--${flag} must be a positive integer, got ${text}`);
     return value;
   };
+  const threadList = values.threads?.split(',').map((part) => int(part.trim(), 'threads') as number);
   return {
     names: positionals,
     args: {
@@ -37,7 +41,8 @@ export function parseBenchArgs(argv: string[]): { names: string[]; args: BenchAr
       devices: int(values.devices, 'devices'),
       rows: int(values.rows, 'rows'),
       models: int(values.models, 'models'),
-      threads: int(values.threads, 'threads'),
+      threads: threadList?.[0],
+      threadList,
       algorithms: values.algo?.split(',').filter(Boolean),
     },
   };
