@@ -1,0 +1,99 @@
+import { AimassError } from '../core/errors.ts';
+import { validateFleetSpec } from '../train/spec.ts';
+import { defineCommand, UsageError } from './command.ts';
+import { formatCount, formatMillis } from './format.ts';
+import { type FileImport, type ImportResult, importFiles, readSpecFile } from './import-files.ts';
+import { TIME_UNITS } from './read-table.ts';
+
+export const IMPORT_OPTIONS = {
+  'time-unit': {
+    type: 'string',
+    value: 'UNIT',
+    description:
+      'time column values: auto (default: integers 1e9..1e11 = epoch seconds, above = ms, text = ISO-8601), seconds, milliseconds, iso',
+  },
+} as const;
+
+export const importCommand = defineCommand({
+  name: 'import',
+  summary: "store a CSV/NDJSON file's rows per entity (creates the fleet)",
+  usage: 'import [--fleet NAME] --spec spec.yaml FILE...   (or --fleet NAME FILE... for an existing fleet)',
+  positionals: [1, 1000],
+  options: {
+    fleet: { type: 'string', value: 'NAME', description: 'fleet name (default: the spec\'s "name")' },
+    spec: {
+      type: 'string',
+      value: 'FILE',
+      description: 'fleet spec (YAML or JSON); a changed spec becomes a new spec version',
+    },
+    ...IMPORT_OPTIONS,
+  },
+  notes: [
+    'Rows a column type cannot hold are rejected and quarantined with file, line and reason; the',
+    'import report shows counts and the first examples. Files: .csv .tsv .ndjson .jsonl .json.',
+  ],
+  examples: [
+    'aimass import --spec spec.yaml fleet.csv',
+    'aimass import --fleet turbines more-data.ndjson --time-unit milliseconds',
+  ],
+  async run(ctx) {
+    const store = await ctx.openStore({ mustExist: false });
+    const specPath = ctx.string('spec');
+    let fleetName = ctx.string('fleet');
+    let spec = specPath === undefined ? undefined : await readSpecFile(specPath);
+    if (spec && fleetName !== undefined && fleetName !== spec.name)
+      throw new AimassError(
+        'SPEC_INVALID',
+        `--fleet "${fleetName}" differs from the spec's name "${spec.name}" in ${specPath}`,
+        { field: 'name', file: specPath },
+      );
+    if (!spec) {
+      if (fleetName === undefined) throw new UsageError('--spec or --fleet is required');
+      const current = await store.getSpec(fleetName);
+      if (!current)
+        throw new AimassError(
+          (await store.getFleet(fleetName)) ? 'SPEC_INVALID' : 'FLEET_NOT_FOUND',
+          `fleet "${fleetName}" has no spec yet: pass --spec spec.yaml (aimass init writes one)`,
+          { fleet: fleetName },
+        );
+      spec = validateFleetSpec(current.spec);
+    }
+    fleetName = spec.name;
+    const timeUnit = ctx.choice('time-unit', TIME_UNITS);
+    const result = await importFiles(store, spec, ctx.positionals, {
+      timeUnit,
+      onFile: ctx.json ? undefined : (file) => ctx.out(fileReport(file)),
+    });
+    if (ctx.json) ctx.emit(result);
+    else ctx.out(importSummary(result));
+    return 0;
+  },
+});
+
+export function fileReport(file: FileImport): string {
+  const lines = [
+    `${file.file}: ${formatCount(file.rowsRead)} rows read, ${formatCount(file.rowsStored)} stored for ${formatCount(file.keys)} keys, ${formatCount(file.rowsRejected + file.missingKeyRows)} rejected (${formatMillis(file.elapsedMs)})`,
+  ];
+  if (file.timeUnit !== null)
+    lines.push(
+      `  time column read as ${file.timeUnit === 'iso' ? 'ISO-8601 text' : `epoch ${file.timeUnit}`}`,
+    );
+  if (file.missingKeyRows > 0)
+    lines.push(`  ${formatCount(file.missingKeyRows)} rows without a key value were quarantined`);
+  for (const example of file.examples.slice(0, 5)) lines.push(`  rejected: ${example.message}`);
+  if (file.rowsRejected > 5) lines.push(`  … (aimass fleets show lists the quarantine)`);
+  for (const warning of file.warnings) lines.push(`  warning: ${warning}`);
+  return lines.join('\n');
+}
+
+export function importSummary(result: ImportResult): string {
+  const spec = result.createdFleet
+    ? `created fleet "${result.fleet}" with spec v${result.specVersion}`
+    : result.specChanged
+      ? `fleet "${result.fleet}": spec changed, now v${result.specVersion}`
+      : `fleet "${result.fleet}" (spec v${result.specVersion} unchanged)`;
+  return [
+    spec,
+    `imported ${formatCount(result.rowsStored)} of ${formatCount(result.rowsRead)} rows for ${formatCount(result.keys)} keys from ${result.files.length} file(s); ${formatCount(result.rowsRejected)} rejected, ${formatCount(result.quarantined)} quarantined; ${formatMillis(result.elapsedMs)}`,
+  ].join('\n');
+}
