@@ -72,7 +72,7 @@ export function regressionGradients(
   const delta = quantile(residualScratch, n, huberQuantile);
   for (let i = 0; i < n; i++) {
     const r = raw[i] - y[i];
-    gradients[i] = r > delta ? delta : r < -delta ? -delta : r;
+    gradients[i] = Math.min(delta, Math.max(-delta, r));
   }
   return delta;
 }
