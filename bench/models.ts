@@ -293,8 +293,11 @@ export async function run(args: BenchArgs, reporter: Reporter): Promise<void> {
   const selected =
     args.algorithms ?? known.filter((name) => !TABULAR_CASES.some((c) => c.name === name && c.optIn));
   const unknown = selected.filter((name) => !known.includes(name));
-  if (unknown.length > 0)
-    throw new Error(`models: unknown --algo ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  if (unknown.length > 0) {
+    reporter.log(`models: unknown --algo ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
   const tabular = TABULAR_CASES.filter((c) => selected.includes(c.name));
   reporter.log(`models: load average ${loadAverage()}`);
   if (tabular.length > 0) {
