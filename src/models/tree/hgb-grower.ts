@@ -47,6 +47,9 @@ export interface GrowerOptions {
 }
 
 const MIN_HESSIAN = 1e-3;
+const KEEP_BOTH = 0;
+const KEEP_LEFT = 1;
+const KEEP_RIGHT = 2;
 
 /**
  * The grown tree in bin space, in pooled arrays valid until the next `growTree` call. Node 0 is the
@@ -242,6 +245,7 @@ export function growTree(data: GrowerData, samples: Int32Array, count: number, o
           buffers[1 - bufferOf[node]],
           count,
           needLeft || needRight ? cols : 1,
+          needLeft && needRight ? KEEP_BOTH : needLeft ? KEEP_LEFT : KEEP_RIGHT,
           s,
           e,
           split[at + 6],
@@ -361,6 +365,7 @@ function partitionBlocks(
   target: Int32Array,
   size: number,
   blocks: number,
+  keep: number,
   s: number,
   e: number,
   leftCount: number,
@@ -382,6 +387,27 @@ function partitionBlocks(
     if (block === f && missingLeft === 0) {
       // The split feature's own block is sorted by bin: its left rows already form the prefix.
       target.set(source.subarray(base + s, base + e), base + s);
+      continue;
+    }
+    if (block > 0 && keep === KEEP_LEFT) {
+      // Only the left child will be scanned: a stable filter of its rows (the last write may land
+      // in the unused right part of the segment).
+      let l = base + s;
+      for (let k = base + s, stop = base + e; k < stop; k++) {
+        const i = source[k];
+        target[l] = i;
+        l += goLeft[i];
+      }
+      continue;
+    }
+    if (block > 0 && keep === KEEP_RIGHT) {
+      // Mirror image, filled from the back so stray writes stay inside the unused left part.
+      let r = base + e - 1;
+      for (let k = base + e - 1, stop = base + s; k >= stop; k--) {
+        const i = source[k];
+        target[r] = i;
+        r -= 1 - goLeft[i];
+      }
       continue;
     }
     let l = base + s;
