@@ -377,10 +377,17 @@ function partitionBlocks(
   const column = data.binned;
   const colBase = f * data.rows;
   const goLeft = inSamplePool;
-  for (let k = s; k < e; k++) {
-    const i = source[k];
-    const v = column[colBase + i];
-    goLeft[i] = v === MISSING_BIN ? missingLeft : v <= b ? 1 : 0;
+  if (missingLeft === 0) {
+    // The split feature's block is sorted by bin (NaN last): its first leftCount rows go left.
+    const splitBase = f * size;
+    for (let k = splitBase + s, stop = splitBase + s + leftCount; k < stop; k++) goLeft[source[k]] = 1;
+    for (let k = splitBase + s + leftCount, stop = splitBase + e; k < stop; k++) goLeft[source[k]] = 0;
+  } else {
+    for (let k = s; k < e; k++) {
+      const i = source[k];
+      const v = column[colBase + i];
+      goLeft[i] = v === MISSING_BIN ? missingLeft : v <= b ? 1 : 0;
+    }
   }
   for (let block = 0; block < blocks; block++) {
     const base = block * size;
