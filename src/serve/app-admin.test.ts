@@ -277,3 +277,14 @@ test('keys with URL-special characters round-trip through path parameters', asyn
   assert.equal(r.statusCode, 200);
   assert.equal(r.json().key, 'site/a b?#');
 });
+
+test('bad cache options are refused with the field named', async () => {
+  await assert.rejects(
+    createApp({ store, loadPredictor: countingLoader().load, cache: { cacheMaxBytes: 0 } }),
+    /cache\.cacheMaxBytes must be a positive number/,
+  );
+  await assert.rejects(
+    createApp({ store, loadPredictor: countingLoader().load, cache: { championTtlMs: -1 } }),
+    /cache\.championTtlMs must be a non-negative number/,
+  );
+});

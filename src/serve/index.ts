@@ -1,6 +1,16 @@
 /**
  * The prediction service: the fastify app (`createApp`), the listening server (`startServer`),
  * the many-model `BundleCache`, the request/response types shared with src/client, and helpers.
+ *
+ * Auth: bearer tokens with scopes `predict` (predict/forecast/score), `ingest` (data) and `admin`
+ * (everything else, and implies the other two). Configure with the `tokens` option or
+ * `AIMASS_TOKENS="token1:predict,ingest;token2:admin"` (tokens ≥ 8 characters). No tokens = auth
+ * off, which `startServer` only allows on a loopback address. /healthz, /readyz and /openapi.json
+ * are public; /metrics needs `admin`.
+ *
+ * Wiring the engine: pass `training` (e.g. the train/ `TrainingRunner`) to `createApp`, and have
+ * the engine call `app.invalidate(fleet, key?)` after it commits models (a closure over the app
+ * variable breaks the construction cycle).
  */
 export type {
   CancelRunResponse,

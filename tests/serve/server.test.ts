@@ -225,3 +225,25 @@ test('a port in use is a clear UNAVAILABLE error', async () => {
       new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}`).test(e.message),
   );
 });
+
+test('tokens default to the AIMASS_TOKENS environment variable', async () => {
+  const saved = process.env.AIMASS_TOKENS;
+  process.env.AIMASS_TOKENS = 'env-token-123:admin';
+  try {
+    const guarded = await startServer({ store, loadPredictor: countingLoader().load, port: 0 });
+    try {
+      await assert.rejects(
+        createClient({ url: guarded.url }).listFleets(),
+        (e) => e instanceof AimassApiError && e.status === 401,
+      );
+      assert.ok(
+        Array.isArray((await createClient({ url: guarded.url, token: 'env-token-123' }).listFleets()).items),
+      );
+    } finally {
+      await guarded.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.AIMASS_TOKENS;
+    else process.env.AIMASS_TOKENS = saved;
+  }
+});
