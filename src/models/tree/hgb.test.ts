@@ -206,3 +206,13 @@ test('validation labels unseen in training are rejected', () => {
     (error: unknown) => isAimassError(error, 'DATA_INVALID'),
   );
 });
+
+test('the internal early-stopping hold-out is stratified: a rare class stays in training', () => {
+  const { X, y } = syntheticData(200, 3, 'classification', 11);
+  const labels = y.slice();
+  labels[17] = 9; // a class with a single row
+  for (let seed = 0; seed < 5; seed++) {
+    const state = hgbClassifier.fit(X, labels, { maxIter: 5, earlyStopping: true }, createRng(seed));
+    assert.deepEqual(Array.from(hgbClassifier.classes!(state)), [0, 1, 2, 9]);
+  }
+});

@@ -175,14 +175,12 @@ function makeHgb(
           ? X.rows > 10000
           : params.earlyStopping;
     if (early && heldOut === null) {
-      // Random hold-out (not stratified) drawn from the caller's seed.
-      const nVal = Math.ceil(params.validationFraction * X.rows);
-      if (X.rows - nVal >= 1 && nVal >= 1) {
-        const order = permutation(X.rows, rng.fork());
-        const valRows = order.subarray(0, nVal).sort();
-        const trainRows = order.subarray(nVal).sort();
-        heldOut = { X: takeRows(X, valRows), y: takeValues(target, valRows) };
-        train = { X: takeRows(X, trainRows), y: takeValues(target, trainRows) };
+      // Hold-out drawn from the caller's seed; stratified for classifiers (as sklearn) so every
+      // validation label is also a training label.
+      const split = holdOut(target, params.validationFraction, classification, rng.fork());
+      if (split !== null) {
+        heldOut = { X: takeRows(X, split.validation), y: takeValues(target, split.validation) };
+        train = { X: takeRows(X, split.train), y: takeValues(target, split.train) };
       }
     }
     return boost(train.X, train.y, early ? heldOut : null, params, classification, rng);
@@ -418,6 +416,48 @@ function boost(
     treesPerIteration: columns,
     trees: forest.toFlat(edges),
   };
+}
+
+/**
+ * Rows for training and validation (each sorted). Classifiers split every class separately and keep
+ * at least one row of each class in training. Null when either side would be empty.
+ */
+function holdOut(
+  y: Float64Array,
+  fraction: number,
+  stratify: boolean,
+  rng: Rng,
+): { train: Int32Array; validation: Int32Array } | null {
+  const n = y.length;
+  const order = permutation(n, rng);
+  const isValidation = new Uint8Array(n);
+  let count = 0;
+  if (!stratify) {
+    count = Math.ceil(fraction * n);
+    for (let k = 0; k < count && k < n; k++) isValidation[order[k]] = 1;
+  } else {
+    const { classes, codes } = encodeLabels(y);
+    const total = new Int32Array(classes.length);
+    for (let i = 0; i < n; i++) total[codes[i]]++;
+    const taken = new Int32Array(classes.length);
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      const c = codes[i];
+      if (taken[c] < Math.min(Math.ceil(fraction * total[c]), total[c] - 1)) {
+        taken[c]++;
+        isValidation[i] = 1;
+        count++;
+      }
+    }
+  }
+  if (count < 1 || count >= n) return null;
+  const train = new Int32Array(n - count);
+  const validation = new Int32Array(count);
+  for (let i = 0, t = 0, v = 0; i < n; i++) {
+    if (isValidation[i] === 1) validation[v++] = i;
+    else train[t++] = i;
+  }
+  return { train, validation };
 }
 
 /** Absolute error: each leaf's value becomes the lower median of its residuals (sklearn). */
