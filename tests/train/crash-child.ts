@@ -7,10 +7,8 @@ import { trainFleet } from '../../src/train/run-fleet.ts';
 
 const [dataDir, fleet] = process.argv.slice(2);
 const store = await openStore({ dataDir });
-// A short lease so a killed life's leased shards come back quickly. Many delivery attempts: a
-// shard leased by many killed lives in a row is dead-lettered at maxAttempts and never comes back
-// (see the dead-letter test in crash.test.ts), which is not what this test is about.
-const queue = await openLocalQueue({ path: sqlitePathIn(dataDir), leaseMs: 1500, maxAttempts: 1000 });
+// A short lease so the jobs a killed life held come back quickly (the default is 30 s).
+const queue = await openLocalQueue({ path: sqlitePathIn(dataDir), leaseMs: 1500 });
 process.stdout.write('ready\n');
 const summary = await trainFleet({
   store,
