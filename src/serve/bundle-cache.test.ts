@@ -210,3 +210,43 @@ test('a failed load is not cached and the next request retries', async () => {
   fail = false;
   assert.equal((await c.resolve('f', 'flaky')).version, 1);
 });
+
+test('fallback records carrying the same cluster bundle share one decoded predictor, accounted once', async () => {
+  await store.createFleet('cl');
+  const cluster = { task: 'regression' as const, weight: 4, bytes: 2_000 };
+  for (const key of ['s1', 's2', 's3'])
+    await store.insertModel(
+      'cl',
+      fakeModel(key, cluster, { fallbackReason: 'too_few_rows', algorithm: 'ridge' }),
+    );
+  await store.insertModel(
+    'cl',
+    fakeModel('s4', { ...cluster, weight: 5 }, { fallbackReason: 'too_few_rows' }),
+  );
+  const loader = countingLoader({ delayMs: 10 });
+  const { c } = cache(store, loader.load, { bundleBytesFactor: 1 });
+  const served = await Promise.all(['s1', 's2', 's3', 's1'].map((key) => c.resolve('cl', key)));
+  assert.equal(loader.loads, 1, 'one decode for three keys of one cluster');
+  assert.ok(served.every((m) => m.predictor === served[0].predictor));
+  assert.deepEqual(
+    served.map((m) => [m.modelKey, m.fallback]),
+    [
+      ['s1', 'too_few_rows'],
+      ['s2', 'too_few_rows'],
+      ['s3', 'too_few_rows'],
+      ['s1', 'too_few_rows'],
+    ],
+  );
+  const three = c.stats();
+  assert.equal(three.shared, 1);
+  // 2,000 bundle bytes once, plus three small per-key entries.
+  assert.ok(three.bytes > 2_000 && three.bytes < 2_000 + 3 * 400, String(three.bytes));
+  await c.resolve('cl', 's4');
+  assert.equal(loader.loads, 2, 'a different bundle is a different predictor');
+  assert.equal(c.stats().shared, 2);
+  c.invalidate('cl', 's1');
+  c.invalidate('cl', 's2');
+  assert.equal(c.stats().shared, 2, 's3 still holds the shared predictor');
+  c.invalidate('cl');
+  assert.deepEqual([c.stats().entries, c.stats().shared, c.stats().bytes], [0, 0, 0]);
+});

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { AimassError, isAimassError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
+import type { ModelRecord } from '../store/types.ts';
 import type { Predictor } from '../train/predictor.ts';
 import type { ServeMetrics } from './metrics.ts';
 
@@ -36,8 +38,10 @@ type Entry =
   | {
       readonly kind: 'model';
       readonly served: ServedModel;
+      /** Own bytes; a pooled predictor's bytes are accounted once, in its pool entry. */
       readonly bytes: number;
       readonly loadedAt: number;
+      readonly pooled?: PoolEntry;
     }
   | {
       readonly kind: 'delegate';
@@ -47,6 +51,17 @@ type Entry =
       /** Last fallback answer built for this key, reused while the fallback model is the same. */
       lastServed?: ServedModel;
     };
+
+/**
+ * A predictor shared by every key whose fallback record carries the same bundle (a cluster
+ * model): decoded once, accounted once, alive while one cache entry refers to it.
+ */
+interface PoolEntry {
+  readonly id: string;
+  readonly predictor: Promise<Predictor>;
+  bytes: number;
+  refs: number;
+}
 
 interface Flight {
   readonly fleet: string;
@@ -66,6 +81,8 @@ export class BundleCache {
   /** Map iteration order is the LRU order: a hit re-inserts its entry at the end. */
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Flight>();
+  /** Shared fallback predictors by fleet + bundle digest. */
+  private readonly pool = new Map<string, PoolEntry>();
   private totalBytes = 0;
 
   constructor(
@@ -125,9 +142,10 @@ export class BundleCache {
   }
 
   /** Entries and accounted bytes, for /metrics. */
-  stats(): { entries: number; bytes: number; maxBytes: number; loading: number } {
+  stats(): { entries: number; shared: number; bytes: number; maxBytes: number; loading: number } {
     return {
       entries: this.entries.size,
+      shared: this.pool.size,
       bytes: this.totalBytes,
       maxBytes: this.options.cacheMaxBytes,
       loading: this.inflight.size,
@@ -162,6 +180,7 @@ export class BundleCache {
       (entry) => {
         if (this.inflight.get(id) === flight) this.inflight.delete(id);
         if (!flight.stale) this.insert(id, entry);
+        else if (entry.kind === 'model' && entry.pooled) this.dropUnused(entry.pooled);
         return entry;
       },
       (error: unknown) => {
@@ -183,19 +202,21 @@ export class BundleCache {
       // An engine may store a per-key marker (empty bundle) that only names the fallback reason.
       if (record.fallbackReason !== null && record.bundle.byteLength === 0)
         return { kind: 'delegate', reason: record.fallbackReason, bytes: overhead, loadedAt: this.now() };
+      // Fallback records of one cluster carry identical bundles: share one decoded predictor.
+      let pooled: PoolEntry | undefined;
       let predictor: Predictor;
-      try {
-        predictor = await this.loadPredictor(record.bundle);
-      } catch (error) {
-        if (!isAimassError(error, 'CODEC_CORRUPT') && !isAimassError(error, 'CODEC_UNSUPPORTED')) throw error;
-        throw new AimassError(
-          error.code,
-          `fleet "${fleet}", key "${key}": stored model version ${record.version} cannot be decoded (${error.message}); roll back or retrain it`,
-          { fleet, key, version: record.version },
-          { cause: error },
-        );
-      }
-      this.metrics.bundleLoads.inc();
+      if (record.fallbackReason !== null) {
+        const id = `${fleet}\u0000${createHash('sha256').update(record.bundle).digest('base64')}`;
+        pooled = this.pool.get(id);
+        if (pooled === undefined) {
+          const entry: PoolEntry = { id, predictor: this.decode(fleet, key, record), bytes: 0, refs: 0 };
+          this.pool.set(id, entry);
+          entry.predictor.catch(() => this.dropUnused(entry));
+          pooled = entry;
+        }
+        predictor = await pooled.predictor;
+        pooled.bytes = Math.ceil(predictor.bundleBytes * this.options.bundleBytesFactor);
+      } else predictor = await this.decode(fleet, key, record);
       this.metrics.loadLatency.observe((this.now() - started) / 1000);
       const served: ServedModel = {
         predictor,
@@ -204,6 +225,8 @@ export class BundleCache {
         algorithm: record.algorithm,
         fallback: record.fallbackReason,
       };
+      if (pooled !== undefined)
+        return { kind: 'model', served, bytes: overhead, loadedAt: this.now(), pooled };
       const bytes = Math.ceil(predictor.bundleBytes * this.options.bundleBytesFactor) + overhead;
       return { kind: 'model', served, bytes, loadedAt: this.now() };
     } catch (error) {
@@ -212,13 +235,43 @@ export class BundleCache {
     }
   }
 
+  private async decode(fleet: string, key: string, record: ModelRecord): Promise<Predictor> {
+    try {
+      const predictor = await this.loadPredictor(record.bundle);
+      this.metrics.bundleLoads.inc();
+      return predictor;
+    } catch (error) {
+      if (!isAimassError(error, 'CODEC_CORRUPT') && !isAimassError(error, 'CODEC_UNSUPPORTED')) throw error;
+      throw new AimassError(
+        error.code,
+        `fleet "${fleet}", key "${key}": stored model version ${record.version} cannot be decoded (${error.message}); roll back or retrain it`,
+        { fleet, key, version: record.version },
+        { cause: error },
+      );
+    }
+  }
+
+  /** Forgets a pool entry no cache entry refers to (a stale or uncached load, a failed decode). */
+  private dropUnused(pooled: PoolEntry): void {
+    if (pooled.refs === 0 && this.pool.get(pooled.id) === pooled) this.pool.delete(pooled.id);
+  }
+
   private insert(id: string, entry: Entry): void {
     const previous = this.entries.get(id);
     if (previous) this.remove(id, previous);
+    const pooled = entry.kind === 'model' ? entry.pooled : undefined;
+    const added = entry.bytes + (pooled !== undefined && pooled.refs === 0 ? pooled.bytes : 0);
     // An entry bigger than the whole budget is served but never cached (it would evict everything).
-    if (entry.bytes > this.options.cacheMaxBytes) return;
+    if (added > this.options.cacheMaxBytes) {
+      if (pooled) this.dropUnused(pooled);
+      return;
+    }
     this.entries.set(id, entry);
     this.totalBytes += entry.bytes;
+    if (pooled !== undefined && pooled.refs++ === 0) {
+      this.totalBytes += pooled.bytes;
+      if (!this.pool.has(pooled.id)) this.pool.set(pooled.id, pooled);
+    }
     while (this.totalBytes > this.options.cacheMaxBytes) {
       const oldest = this.entries.entries().next().value;
       if (oldest === undefined) break;
@@ -230,6 +283,11 @@ export class BundleCache {
   private remove(id: string, entry: Entry): void {
     this.entries.delete(id);
     this.totalBytes -= entry.bytes;
+    const pooled = entry.kind === 'model' ? entry.pooled : undefined;
+    if (pooled !== undefined && --pooled.refs === 0) {
+      this.totalBytes -= pooled.bytes;
+      this.dropUnused(pooled);
+    }
   }
 }
 
