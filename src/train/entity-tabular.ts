@@ -12,8 +12,8 @@ import { algorithmCost } from './catalog.ts';
 import { hashFrame } from './data-hash.ts';
 import type { Decision, EntityResult, TrialRecord } from './entity-result.ts';
 import { fallbackResult } from './fallback-result.ts';
+import type { FallbackChoice, FallbackModels } from './fallback-set.ts';
 import type { FleetPlan } from './fleet-plan.ts';
-import type { Predictor } from './predictor.ts';
 import { planTrials } from './search.ts';
 import type { FleetSpec } from './spec.ts';
 import { applyDesign, fitDesign, rowsOf, type Supervised, unionIndices } from './tabular-data.ts';
@@ -65,7 +65,7 @@ export function trainTabularEntity(
   key: string,
   frame: Frame,
   plan: FleetPlan,
-  fallback: Predictor | null,
+  fallbacks: FallbackModels | null,
   nowMs: number,
 ): EntityResult {
   const { spec } = plan;
@@ -73,8 +73,12 @@ export function trainTabularEntity(
   const metric = metricByName(spec.metric);
   const rows = frame.rowCount;
   const base = { key, rows, dataHash: hashFrame(frame), plan, nowMs };
+  // An entity too small for its own model gets its cluster's model when there is one (closer to
+  // it than the global model), else the global one.
+  const smallChoice = (): FallbackChoice | null =>
+    fallbacks ? bestFallbackOn(fallbacks, frame, spec.target, metric) : null;
   if (rows < spec.minRows)
-    return fallbackResult(base, 'too_few_rows', { rows, minRows: spec.minRows }, [], null);
+    return fallbackResult(base, 'too_few_rows', { rows, minRows: spec.minRows }, [], null, smallChoice());
 
   const rng = createRng(`${spec.split.seed}:${key}`);
   const started = performance.now();
@@ -91,9 +95,10 @@ export function trainTabularEntity(
         ? applyDesign(spec, design.pipeline, rowsOf(frame, sets.validation))
         : design.data;
   } catch (error) {
-    return fallbackResult(base, 'preprocess_failed', { rows }, trials, errorText(error));
+    return fallbackResult(base, 'preprocess_failed', { rows }, trials, errorText(error), smallChoice());
   }
-  if (design.data.y.length === 0) return fallbackResult(base, 'no_target_values', { rows }, trials, null);
+  if (design.data.y.length === 0)
+    return fallbackResult(base, 'no_target_values', { rows }, trials, null, smallChoice());
 
   let best: { estimator: AnyEstimator; params: Record<string, unknown>; score: number } | null = null;
   let baselineScore = Number.NaN;
@@ -130,24 +135,32 @@ export function trainTabularEntity(
       { rows, trials: trials.length },
       trials,
       trials.find((t) => t.error)?.error ?? null,
+      smallChoice(),
     );
 
-  if (fallback && sets.validation.length > 0) {
-    try {
-      const rawValidation = rowsOf(frame, sets.validation);
-      const truth = numericValues(rawValidation, spec.target as string);
-      const fallbackScore = scoreMasked(metric, truth, fallback.predict(rawValidation).values);
-      if (isBetter(metric, fallbackScore, best.score)) {
-        return fallbackResult(
-          base,
-          'fallback_better',
-          { rows, local: best.score, fallback: fallbackScore },
-          trials,
-          null,
-        );
+  if (fallbacks && sets.validation.length > 0) {
+    // The cluster model (chosen by the entity's training rows) and the global one compete with the
+    // local winner on the same validation rows; a fallback must be strictly better to take over.
+    const rawValidation = rowsOf(frame, sets.validation);
+    const truth = numericValues(rawValidation, spec.target as string);
+    const contenders = [safeCluster(fallbacks, rowsOf(frame, sets.train)), fallbacks.global];
+    for (const choice of contenders) {
+      if (!choice) continue;
+      try {
+        const fallbackScore = scoreMasked(metric, truth, choice.predictor.predict(rawValidation).values);
+        if (isBetter(metric, fallbackScore, best.score)) {
+          return fallbackResult(
+            base,
+            'fallback_better',
+            { rows, local: best.score, fallback: fallbackScore },
+            trials,
+            null,
+            choice,
+          );
+        }
+      } catch {
+        // A fallback that cannot score this entity's rows does not take it over.
       }
-    } catch {
-      // A fallback that cannot score this entity's rows does not take it over.
     }
   }
 
@@ -216,6 +229,36 @@ export function trainTabularEntity(
     };
   } catch (error) {
     return fallbackResult(base, 'refit_failed', { rows }, trials, errorText(error));
+  }
+}
+
+/**
+ * For an entity too small to train: its cluster's model or the global one, whichever scores better
+ * on the rows the entity has ("where it helps"); the cluster's when there is nothing to score.
+ */
+function bestFallbackOn(
+  fallbacks: FallbackModels,
+  frame: Frame,
+  target: string | null,
+  metric: Metric,
+): FallbackChoice | null {
+  const cluster = safeCluster(fallbacks, frame);
+  if (!cluster || !fallbacks.global || target === null) return cluster ?? fallbacks.global;
+  try {
+    const truth = numericValues(frame, target);
+    const clusterScore = scoreMasked(metric, truth, cluster.predictor.predict(frame).values);
+    const globalScore = scoreMasked(metric, truth, fallbacks.global.predictor.predict(frame).values);
+    return isBetter(metric, globalScore, clusterScore) ? fallbacks.global : cluster;
+  } catch {
+    return fallbacks.global;
+  }
+}
+
+function safeCluster(fallbacks: FallbackModels, frame: Frame): FallbackChoice | null {
+  try {
+    return fallbacks.cluster(frame);
+  } catch {
+    return null;
   }
 }
 

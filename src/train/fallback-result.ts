@@ -1,10 +1,12 @@
 import type { EntityResult, TrialRecord } from './entity-result.ts';
 import { FALLBACK_MARKER } from './entity-result.ts';
+import type { FallbackChoice } from './fallback-set.ts';
 import type { FleetPlan } from './fleet-plan.ts';
 
 /**
- * The record of an entity served by the fleet's fallback model: an empty-bundle champion whose
- * `fallbackReason` says why (serving then answers with the fleet fallback and that reason).
+ * The record of an entity served by a fallback model, with `fallbackReason` saying why. Served by
+ * the global model: an empty-bundle marker (serving answers with the fleet's `__fallback__`
+ * model). Served by a cluster model: that model's bundle itself, so serving needs no lookup.
  */
 export function fallbackResult(
   base: { key: string; rows: number; dataHash: string; plan: FleetPlan; nowMs: number },
@@ -12,13 +14,14 @@ export function fallbackResult(
   numbers: Record<string, number>,
   trials: readonly TrialRecord[],
   failure: string | null,
+  choice: FallbackChoice | null = null,
 ): EntityResult {
   return {
     key: base.key,
     model: {
       key: base.key,
-      bundle: FALLBACK_MARKER,
-      algorithm: 'fallback',
+      bundle: choice?.recordBundle ?? FALLBACK_MARKER,
+      algorithm: choice?.predictor.algorithm ?? 'fallback',
       params: {},
       metrics: {},
       trainStart: null,
@@ -29,7 +32,11 @@ export function fallbackResult(
       fallbackReason: reason,
       status: 'champion',
     },
-    decision: { outcome: 'fallback', reason, numbers },
+    decision: {
+      outcome: 'fallback',
+      reason: choice ? `${reason}` : reason,
+      numbers: choice ? { ...numbers, fromCluster: choice.recordBundle.length > 0 ? 1 : 0 } : numbers,
+    },
     trials,
     failure,
   };

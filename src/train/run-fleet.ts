@@ -2,16 +2,14 @@ import { AimassError } from '../core/errors.ts';
 import type { Frame } from '../data/frame.ts';
 import { groupByKey } from '../data/group.ts';
 import type { Queue } from '../queue/queue.ts';
-import { decodeChunks } from '../store/chunk-codec.ts';
 import type { Store } from '../store/store.ts';
 import type { KeyFailure, NewModel, Run } from '../store/types.ts';
-import { FALLBACK_KEY } from './entity-result.ts';
-import { type FleetPlan, frameColumns, planFleet } from './fleet-plan.ts';
+import { trainFallbacks } from './fallback-training.ts';
+import { frameColumns, planFleet } from './fleet-plan.ts';
 import { frameBuffers } from './frame-transfer.ts';
 import { type ShardOutput, type ShardTask, trainShard } from './shard-worker.ts';
 import { type FleetSpec, validateFleetSpec } from './spec.ts';
 import { createThreadPool, defaultThreads, type ThreadPool } from './thread-pool.ts';
-import { trainEntity } from './train-entity.ts';
 
 export interface TrainProgress {
   readonly runId: number;
@@ -66,7 +64,8 @@ async function allKeys(store: Store, fleet: string): Promise<string[]> {
   let cursor: string | undefined;
   do {
     const page = await store.listKeys(fleet, { limit: 1000, cursor });
-    for (const item of page.items) if (item.key !== FALLBACK_KEY) keys.push(item.key);
+    // Reserved keys (`__fallback__`, `__cluster__N`) hold fallback models, not entities.
+    for (const item of page.items) if (!item.key.startsWith('__') && item.rowCount > 0) keys.push(item.key);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return keys;
@@ -92,67 +91,6 @@ async function findResumableRun(
   return runs.items.find(
     (run) => run.status === 'running' && run.specVersion === specVersion && run.keyCount === keyCount,
   );
-}
-
-/**
- * The fleet-wide fallback: one model fitted on a sample of every entity's rows (evenly spaced keys),
- * stored as the champion of the reserved key. Reused when the run resumes and it is already there.
- */
-async function ensureFallback(
-  store: Store,
-  plan: FleetPlan,
-  keys: readonly string[],
-  run: Run,
-  sampleKeys: number,
-): Promise<Uint8Array | null> {
-  const { spec } = plan;
-  if (
-    !spec.fallback.global ||
-    (spec.task !== 'regression' && spec.task !== 'classification') ||
-    keys.length === 0
-  )
-    return null;
-  const existing = await store.getChampion(spec.name, FALLBACK_KEY);
-  if (
-    existing &&
-    existing.specVersion === plan.specVersion &&
-    existing.createdAt >= run.createdAt &&
-    existing.bundle.length > 0
-  )
-    return existing.bundle;
-  const step = Math.max(1, Math.floor(keys.length / sampleKeys));
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i < keys.length && chunks.length < sampleKeys * 4; i += step)
-    chunks.push(...(await store.readChunks(spec.name, keys[i])));
-  const pooled = decodeChunks(chunks);
-  const globalPlan: FleetPlan = {
-    ...plan,
-    spec: {
-      ...spec,
-      minRows: 1,
-      split: { ...spec.split, method: spec.split.method === 'time' ? 'random' : spec.split.method },
-    },
-  };
-  const result = trainEntity(FALLBACK_KEY, pooled, globalPlan, null, Date.now());
-  if (result.model.bundle.length === 0) {
-    await store.appendEvent(spec.name, {
-      kind: 'fallback_failed',
-      key: FALLBACK_KEY,
-      runId: run.id,
-      reason: `global fallback model could not be trained: ${result.decision.reason}`,
-      numbers: result.decision.numbers,
-    });
-    return null;
-  }
-  await store.insertModel(spec.name, { ...result.model, fallbackReason: null, status: 'champion' });
-  await store.appendEvent(spec.name, {
-    kind: 'fallback_trained',
-    key: FALLBACK_KEY,
-    runId: run.id,
-    reason: `global ${result.model.algorithm} on ${pooled.rowCount} rows of ${Math.ceil(keys.length / step)} entities`,
-    numbers: { ...result.model.metrics, rows: pooled.rowCount },
-  });
-  return result.model.bundle;
 }
 
 /**
@@ -187,7 +125,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   }
   const runId = run.id;
   options.onRunStarted?.(runId);
-  const fallbackBundle = await ensureFallback(store, plan, keys, run, options.fallbackSampleKeys ?? 200);
+  const fallbackBundles = await trainFallbacks(store, plan, keys, run, options.fallbackSampleKeys ?? 200);
   const planId = `${fleet}:${runId}`;
 
   const pending = [
@@ -261,7 +199,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
         const entities: { key: string; frame: Frame }[] = [];
         for (const key of shardKeys.get(shard) ?? [])
           entities.push({ key, frame: await entityRows(store, fleet, key, spec) });
-        const task: ShardTask = { planId, plan, fallbackBundle, entities, nowMs: Date.now() };
+        const task: ShardTask = { planId, plan, fallbacks: fallbackBundles, entities, nowMs: Date.now() };
         const output = pool
           ? await pool.run(
               task,

@@ -1,8 +1,8 @@
 import type { Frame } from '../data/frame.ts';
 import type { EntityResult } from './entity-result.ts';
+import { FALLBACK_KEY } from './entity-result.ts';
+import { decodeFallbacks, type FallbackBundles, type FallbackModels } from './fallback-set.ts';
 import type { FleetPlan } from './fleet-plan.ts';
-import { loadPredictor } from './load-predictor.ts';
-import type { Predictor } from './predictor.ts';
 import { trainEntity } from './train-entity.ts';
 
 /** One shard's work as it crosses to a worker thread: frames travel with their buffers transferred. */
@@ -10,7 +10,7 @@ export interface ShardTask {
   /** Identifies the plan, so a worker decodes the plan's fallback model once, not per shard. */
   readonly planId: string;
   readonly plan: FleetPlan;
-  readonly fallbackBundle: Uint8Array | null;
+  readonly fallbacks: FallbackBundles;
   readonly entities: readonly { readonly key: string; readonly frame: Frame }[];
   readonly nowMs: number;
 }
@@ -20,20 +20,16 @@ export interface ShardOutput {
   readonly millis: number;
 }
 
-let cached: { planId: string; fallback: Predictor | null } | null = null;
+let cached: { planId: string; fallbacks: FallbackModels } | null = null;
 
 /** Trains every entity of the shard; used in worker threads and, with one thread, in-process. */
 export function trainShard(task: ShardTask): ShardOutput {
   const started = performance.now();
   if (cached?.planId !== task.planId) {
-    cached = {
-      planId: task.planId,
-      fallback:
-        task.fallbackBundle && task.fallbackBundle.length > 0 ? loadPredictor(task.fallbackBundle) : null,
-    };
+    cached = { planId: task.planId, fallbacks: decodeFallbacks(task.fallbacks, FALLBACK_KEY) };
   }
   const results = task.entities.map((entity) =>
-    trainEntity(entity.key, entity.frame, task.plan, cached?.fallback ?? null, task.nowMs),
+    trainEntity(entity.key, entity.frame, task.plan, cached?.fallbacks ?? null, task.nowMs),
   );
   return { results, millis: performance.now() - started };
 }
