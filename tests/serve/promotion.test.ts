@@ -31,7 +31,7 @@ after(async () => {
 test('promotion under concurrent load: no failed request, no old version after the acknowledgement', async () => {
   const client = createClient({ url: server.url });
   const WORKERS = 16;
-  const REQUESTS = 600;
+  const REQUESTS = 400;
   let sent = 0;
   let failures = 0;
   /** The champion acknowledged most recently by the API (0 = no change yet). */
@@ -74,17 +74,17 @@ test('promotion under concurrent load: no failed request, no old version after t
         const tick = () => (sent >= n ? resolve() : setTimeout(tick, 1));
         tick();
       });
-    await waitFor(100);
+    await waitFor(80);
     changes.push(2);
     await client.promote('hot', 'k', 2);
     acknowledged = 2;
     acknowledgedCount = 1;
-    await waitFor(250);
+    await waitFor(180);
     changes.push(1);
     await client.rollback('hot', 'k');
     acknowledged = 1;
     acknowledgedCount = 2;
-    await waitFor(400);
+    await waitFor(280);
     changes.push(2);
     await client.promote('hot', 'k', 2);
     acknowledged = 2;
