@@ -80,6 +80,7 @@ function artefactFigures(
       unit: 'B',
       models: stats.models,
       baseline_metric: row?.pickledBytes,
+      baseline_params_only: row?.pickledParamsBytes,
     },
     {
       ...base,
