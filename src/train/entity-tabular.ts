@@ -14,7 +14,7 @@ import type { Decision, EntityResult, TrialRecord } from './entity-result.ts';
 import { fallbackResult } from './fallback-result.ts';
 import type { FallbackChoice, FallbackModels } from './fallback-set.ts';
 import type { FleetPlan } from './fleet-plan.ts';
-import { planTrials } from './search.ts';
+import { planTrials, runTrials, type Trial } from './search.ts';
 import type { FleetSpec } from './spec.ts';
 import { applyDesign, fitDesign, rowsOf, type Supervised, unionIndices } from './tabular-data.ts';
 
@@ -102,7 +102,7 @@ export function trainTabularEntity(
 
   let best: { estimator: AnyEstimator; params: Record<string, unknown>; score: number } | null = null;
   let baselineScore = Number.NaN;
-  for (const trial of planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
+  const evaluate = (trial: Trial): number => {
     const trialStarted = performance.now();
     try {
       const estimator = getEstimator(trial.algorithm, task);
@@ -117,6 +117,7 @@ export function trainTabularEntity(
       if (trial.algorithm.startsWith('baseline-')) baselineScore = value;
       if (!best || isBetter(metric, value, best.score))
         best = { estimator, params: trial.params, score: value };
+      return value;
     } catch (error) {
       trials.push({
         algorithm: trial.algorithm,
@@ -125,9 +126,15 @@ export function trainTabularEntity(
         error: errorText(error),
         millis: performance.now() - trialStarted,
       });
+      return Number.NaN;
     }
-    if (performance.now() - started > spec.budget.maxMillis) break;
-  }
+  };
+  runTrials(
+    planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork()),
+    evaluate,
+    (a, b) => isBetter(metric, a, b),
+    () => performance.now() - started > spec.budget.maxMillis,
+  );
   if (!best || Number.isNaN(best.score))
     return fallbackResult(
       base,

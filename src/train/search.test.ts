@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../core/rng.ts';
-import { planTrials } from './search.ts';
+import { planTrials, runTrials, type Trial } from './search.ts';
 import type { CandidateSpec } from './spec.ts';
 
 const costs = (algorithm: string) =>
@@ -60,4 +60,70 @@ test('search: budget smaller than the candidates keeps the cheapest; no duplicat
   const trials = planTrials(fixed, costs, 10, createRng(2));
   assert.equal(trials.length, 2, 'a two-value space gives two distinct trials');
   assert.notDeepEqual(trials[0].params, trials[1].params);
+});
+
+test('search: successive halving runs sampled iterative configs at a third first, promotes the better half', () => {
+  const trials = planTrials(candidates, costs, 10, createRng(4)).map((t) => ({
+    ...t,
+    algorithm: t.algorithm === 'hgb' ? 'hist-gradient-boosting' : t.algorithm,
+  }));
+  const evaluated: Trial[] = [];
+  // Lower is better; score favours more leaves so the promoted half is predictable.
+  const score = (t: Trial) =>
+    t.algorithm === 'ridge'
+      ? 5
+      : 10 - (t.params.maxLeafNodes as number) / 10 - (t.params.maxIter as number) / 1000;
+  const results = runTrials(
+    trials,
+    (t) => {
+      evaluated.push(t);
+      return score(t);
+    },
+    (a, b) => a < b,
+    () => false,
+  );
+  const sampledHgb = trials.filter((t) => !t.initial && t.algorithm === 'hist-gradient-boosting');
+  assert.ok(sampledHgb.length >= 2, 'the plan has sampled boosting configs');
+  const reduced = evaluated.filter(
+    (t) =>
+      t.algorithm === 'hist-gradient-boosting' &&
+      sampledHgb.some(
+        (s) =>
+          s.params.maxLeafNodes === t.params.maxLeafNodes &&
+          Math.round((s.params.maxIter as number) / 3) === t.params.maxIter,
+      ),
+  );
+  assert.equal(
+    reduced.length >= sampledHgb.length,
+    true,
+    'each sampled config first ran at a third of its iterations',
+  );
+  const full = evaluated.filter((t) => sampledHgb.includes(t));
+  assert.equal(full.length, Math.ceil(sampledHgb.length / 2), 'half of them are promoted to the full budget');
+  const bestReduced = Math.min(
+    ...sampledHgb.map((t) =>
+      score({ ...t, params: { ...t.params, maxIter: Math.round((t.params.maxIter as number) / 3) } }),
+    ),
+  );
+  assert.ok(
+    full.some(
+      (t) =>
+        Math.abs(
+          score({ ...t, params: { ...t.params, maxIter: Math.round((t.params.maxIter as number) / 3) } }) -
+            bestReduced,
+        ) < 1e-12,
+    ),
+    'the best rung-0 config was promoted',
+  );
+  assert.equal(results.length, evaluated.length);
+  assert.equal(
+    runTrials(
+      trials,
+      () => 1,
+      (a, b) => a < b,
+      () => true,
+    ).length,
+    0,
+    'stop() before anything runs nothing',
+  );
 });

@@ -102,3 +102,64 @@ export function planTrials(
   sampled.sort((a, b) => a.cost - b.cost);
   return [...trials, ...sampled];
 }
+
+/** The param that counts iterations (boosting rounds, trees, epochs) of iterative algorithms. */
+export const ITERATION_PARAM: Readonly<Record<string, string>> = {
+  'hist-gradient-boosting': 'maxIter',
+  'hist-gradient-boosting-classifier': 'maxIter',
+  'random-forest': 'nEstimators',
+  'random-forest-classifier': 'nEstimators',
+  mlp: 'maxIter',
+  'mlp-classifier': 'maxIter',
+};
+
+/** Scores a trial on validation (NaN when it failed); `better(a, b)` follows the metric's direction. */
+export type EvaluateTrial = (trial: Trial) => number;
+
+/**
+ * Runs the planned trials: cheap starts as they are, then the sampled configurations of iterative
+ * algorithms by successive halving (each first at a third of its iterations; the better half by
+ * validation score goes on at full budget), other sampled ones as they are. `stop()` is checked
+ * after every evaluation (the time budget). Returns every evaluated trial with its score.
+ */
+export function runTrials(
+  trials: readonly Trial[],
+  evaluate: EvaluateTrial,
+  better: (a: number, b: number) => boolean,
+  stop: () => boolean,
+): { trial: Trial; score: number }[] {
+  const done: { trial: Trial; score: number }[] = [];
+  const run = (trial: Trial): number => {
+    const score = evaluate(trial);
+    done.push({ trial, score });
+    return score;
+  };
+  const rung: Trial[] = [];
+  for (const trial of trials) {
+    if (stop()) return done;
+    const iterations = ITERATION_PARAM[trial.algorithm];
+    const value = iterations ? trial.params[iterations] : undefined;
+    if (!trial.initial && iterations && typeof value === 'number' && value >= 6) rung.push(trial);
+    else run(trial);
+  }
+  const scored: { trial: Trial; score: number }[] = [];
+  for (const trial of rung) {
+    if (stop()) return done;
+    const iterations = ITERATION_PARAM[trial.algorithm];
+    const reduced: Trial = {
+      ...trial,
+      params: {
+        ...trial.params,
+        [iterations]: Math.max(1, Math.round((trial.params[iterations] as number) / 3)),
+      },
+      cost: trial.cost / 3,
+    };
+    scored.push({ trial, score: run(reduced) });
+  }
+  scored.sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : 0));
+  for (const { trial, score } of scored.slice(0, Math.ceil(scored.length / 2))) {
+    if (stop() || Number.isNaN(score)) break;
+    run(trial);
+  }
+  return done;
+}
