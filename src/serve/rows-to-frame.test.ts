@@ -77,3 +77,10 @@ test('zero rows give an empty frame with every column', () => {
   assert.equal(frame.rowCount, 0);
   assert.equal(frame.columns.length, 5);
 });
+
+test('only own fields are read: a column named "constructor" is missing when absent', () => {
+  const frame = rowsToFrame([{}, { constructor: 2 }], [{ name: 'constructor', type: 'number' }]);
+  const [column] = frame.columns;
+  assert.ok(column.type === 'number');
+  assert.deepEqual([...column.values], [Number.NaN, 2]);
+});

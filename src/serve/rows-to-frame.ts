@@ -30,7 +30,7 @@ export function rowsToFrame(
     if (input.type === 'number' || input.type === 'time') {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const value = rows[i][name];
+        const value = field(rows[i], name);
         if (typeof value === 'number' && Number.isFinite(value)) values[i] = value;
         else if (value === null || value === undefined) values[i] = Number.NaN;
         else if (input.type === 'time' && typeof value === 'string') {
@@ -51,7 +51,7 @@ export function rowsToFrame(
     } else if (input.type === 'boolean') {
       const values = new Int8Array(n);
       for (let i = 0; i < n; i++) {
-        const value = rows[i][name];
+        const value = field(rows[i], name);
         if (value === true) values[i] = 1;
         else if (value === false) values[i] = 0;
         else if (value === null || value === undefined) values[i] = -1;
@@ -63,7 +63,7 @@ export function rowsToFrame(
       const dictionary: string[] = [];
       const index = new Map<string, number>();
       for (let i = 0; i < n; i++) {
-        const value = rows[i][name];
+        const value = field(rows[i], name);
         let text: string;
         if (typeof value === 'string') text = value;
         else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean')
@@ -98,4 +98,9 @@ function badValue(where: RowPath, i: number, column: string, expected: string, v
     value: typeof value === 'object' ? formatValue(value) : value,
     expected,
   });
+}
+
+/** Own fields only: a column named like an Object.prototype member (`constructor`) is missing, not a function. */
+function field(row: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(row, name) ? row[name] : undefined;
 }
