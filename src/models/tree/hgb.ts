@@ -8,7 +8,7 @@ import { checkFeatureCount, checkMatrix, checkTarget } from '../validate-input.t
 import { decodeFlatTrees, encodeFlatTrees, type FlatTrees, findLeaf, treeCount } from './flat-trees.ts';
 import { binColumns, binCount, fitBinEdges } from './hgb-binning.ts';
 import { BinnedForest } from './hgb-forest.ts';
-import { type GrowerData, grown, growTree, SORTED_MODE_MAX_ROWS, sortRowsByBin } from './hgb-grower.ts';
+import { type GrowerData, grown, growTree } from './hgb-grower.ts';
 import {
   classificationBaseline,
   classificationGradients,
@@ -20,6 +20,7 @@ import {
   regressionLoss,
   sigmoid,
 } from './hgb-loss.ts';
+import { SORTED_MODE_MAX_ROWS, sortRowsByBin } from './hgb-sorted.ts';
 import {
   argmax,
   decodeClasses,
