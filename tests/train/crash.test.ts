@@ -202,7 +202,9 @@ function checkInvariants(where: string): {
       id: number;
       status: string;
     }[];
-    assert.ok(runs.filter((r) => r.status === 'running').length <= 1, `${where}: two running runs`);
+    // A killed run is resumed, never abandoned: only the newest run may be unfinished.
+    for (const run of runs.slice(0, -1))
+      assert.equal(run.status, 'done', `${where}: run ${run.id} left behind`);
     return { runs, champions };
   } finally {
     db.close();
@@ -238,15 +240,11 @@ test(`training survives ${MIN_KILLS}+ SIGKILLs at random points with its invaria
 
   assert.equal(last.summary.status, 'done');
   assert.equal(last.summary.entitiesDone, DEVICES);
-  // A killed run is always resumed, never abandoned: every run ends done, one per completed life.
-  assert.deepEqual(
-    runs.map((r) => r.status),
-    completed.map(() => 'done'),
-  );
-  assert.deepEqual(
-    completed.map((s) => s.runId),
-    runs.map((r) => r.id),
-  );
+  // Every run ended done. A new run starts only after the previous one finished (a life may be
+  // killed between the last commit and its exit: the next life then starts a new run).
+  assert.ok(runs.every((r) => r.status === 'done'));
+  assert.equal(last.summary.runId, runs[runs.length - 1].id);
+  for (const s of completed) assert.ok(runs.some((r) => r.id === s.runId));
   assert.ok(
     completed.some((s) => s.resumed),
     'some run was resumed after a kill',
