@@ -1,5 +1,5 @@
 import type { Rng } from '../../core/rng.ts';
-import { best, scanClassification, scanRegression, xlogx } from './cart-scan.ts';
+import { best, scanClassification, scanRegression } from './cart-scan.ts';
 import { LEAF, NO_FEATURE } from './flat-trees.ts';
 import type { Presorted } from './presort.ts';
 

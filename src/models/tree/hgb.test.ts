@@ -7,7 +7,8 @@ import { createRng } from '../../core/rng.ts';
 import { checkEstimator, syntheticData } from '../../testing/check-estimator.ts';
 import { expectClose } from '../../testing/expect-close.ts';
 import { treeCount } from './flat-trees.ts';
-import { hgbClassifier, hgbRegressor, setSortedModeMaxRows } from './hgb.ts';
+import { hgbClassifier, hgbRegressor } from './hgb.ts';
+import { setSortedModeMaxRows } from './hgb-boost.ts';
 
 const small = { maxIter: 10, minSamplesLeaf: 3 };
 
