@@ -288,3 +288,38 @@ test('bad cache options are refused with the field named', async () => {
     /cache\.championTtlMs must be a non-negative number/,
   );
 });
+
+test('training given as a factory receives invalidate: the engine can drop cached champions', async () => {
+  let hooks: { invalidate(fleet: string, key?: string): void } | undefined;
+  const loader = countingLoader();
+  const wired = await createApp({
+    store,
+    loadPredictor: loader.load,
+    training: (given) => {
+      hooks = given;
+      return fakeTraining(store);
+    },
+  });
+  try {
+    const predict = async () =>
+      (
+        await wired.fastify.inject({
+          method: 'POST',
+          url: '/v1/fleets/plant/predict',
+          payload: { key: 'd1', rows: [{ x: 1 }] },
+        })
+      ).json();
+    const before = await predict();
+    // The engine commits a new champion, then tells the server.
+    await store.insertModel('plant', fakeModel('d1', { task: 'regression', weight: 50 }));
+    assert.equal((await predict()).model.version, before.model.version, 'cached until invalidated');
+    hooks?.invalidate('plant', 'd1');
+    const after = await predict();
+    assert.equal(after.model.version, before.model.version + 1);
+    assert.deepEqual(after.predictions, [50]);
+    const r = await wired.fastify.inject({ method: 'POST', url: '/v1/fleets/plant/runs', payload: {} });
+    assert.equal(r.statusCode, 202);
+  } finally {
+    await wired.close();
+  }
+});

@@ -61,10 +61,13 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
         },
       );
   const cache = new BundleCache(options.store, options.loadPredictor, cacheOptions, metrics, now);
+  const invalidate = (fleet: string, key?: string) => cache.invalidate(fleet, key);
+  const training =
+    typeof options.training === 'function' ? options.training({ invalidate }) : options.training;
   const ctx: ServeContext = {
     store: options.store,
     cache,
-    training: options.training,
+    training,
     limits,
     metrics,
     auth,
@@ -160,7 +163,7 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
     fastify,
     cache,
     metrics,
-    invalidate: (fleet, key) => cache.invalidate(fleet, key),
+    invalidate,
     close() {
       state.draining = true;
       closing ??= fastify.close();

@@ -8,9 +8,8 @@
  * off, which `startServer` only allows on a loopback address. /healthz, /readyz and /openapi.json
  * are public; /metrics needs `admin`.
  *
- * Wiring the engine: pass `training` (e.g. the train/ `TrainingRunner`) to `createApp`, and have
- * the engine call `app.invalidate(fleet, key?)` after it commits models (a closure over the app
- * variable breaks the construction cycle).
+ * Wiring the engine: `training: ({ invalidate }) => new TrainingRunner({ store, queue, invalidate })`
+ * — the engine calls `invalidate(fleet, key?)` after it commits models (also `app.invalidate`).
  */
 export type {
   CancelRunResponse,
@@ -61,6 +60,7 @@ export type {
   AppOptions,
   CacheOptions,
   Scope,
+  ServeHooks,
   ServeLimits,
   StartRunOptions,
   TokenConfig,

@@ -26,6 +26,12 @@ export interface TrainingService {
   cancelRun(runId: number): Promise<void>;
 }
 
+/** What the app hands to the training engine it builds. */
+export interface ServeHooks {
+  /** Forget cached champions: one key, or the whole fleet when `key` is omitted. */
+  invalidate(fleet: string, key?: string): void;
+}
+
 /** Resource limits; every one answers a 4xx with a message when exceeded, never a crash. */
 export interface ServeLimits {
   /** Largest request body in bytes (JSON routes). Default 1 MiB. */
@@ -69,8 +75,13 @@ export interface AppOptions {
   readonly store: Store;
   /** Decodes a stored bundle (train/load-predictor.ts). */
   readonly loadPredictor: (bytes: Uint8Array) => Predictor | Promise<Predictor>;
-  /** The training engine; without it the run routes answer 503. */
-  readonly training?: TrainingService;
+  /**
+   * The training engine; without it the run routes answer 503. A function receives the app's
+   * `invalidate` (for the engine to call after committing models) and returns the engine, which
+   * breaks the app ↔ engine construction cycle:
+   * `training: ({ invalidate }) => new TrainingRunner({ store, queue, invalidate })`.
+   */
+  readonly training?: TrainingService | ((hooks: ServeHooks) => TrainingService);
   /** API tokens; empty (default) = auth off (only allowed on loopback by `startServer`). */
   readonly tokens?: readonly TokenConfig[];
   readonly limits?: ServeLimits;
