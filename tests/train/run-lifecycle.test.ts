@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { entityFrame, groupByKey } from '../../src/data/index.ts';
+import { importFrame } from '../../src/ingest/import-frame.ts';
+import type { ModelInfo, NewEvent, Store } from '../../src/store/index.ts';
+import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
+import { trainFleet } from '../../src/train/run-fleet.ts';
+import {
+  allEvents,
+  allModels,
+  createFleet,
+  csvFrame,
+  type Engine,
+  generateCsv,
+  openEngine,
+  tempDir,
+  truncateKeys,
+} from './helpers.ts';
+
+// Run lifecycle across the store, the queue and the engine: cancel, restart after a cancel, runs
+// whose key set changed, and decision events around a crash after a shard commit. 12 small devices
+// (two of them sparse), two per shard, trained in this thread.
+const DEVICES = 12;
+const SPARSE = new Set(['dev-0000004', 'dev-0000005']);
+const keys = Array.from({ length: DEVICES }, (_, i) => `dev-${String(i).padStart(7, '0')}`);
+const COLUMNS = ['device_id', 'ts', 'f1', 'f2', 'f3', 'f4', 'target_reg'];
+
+const temp = tempDir('run-lifecycle');
+let engine: Engine;
+let csv: string;
+before(async () => {
+  engine = await openEngine(temp.dir);
+  csv = truncateKeys(
+    generateCsv(['--devices', String(DEVICES + 1), '--rows', '120', '--seed', '4']),
+    SPARSE,
+    10,
+  );
+});
+after(async () => {
+  await engine?.close();
+  temp.cleanup();
+});
+
+function spec(name: string) {
+  return {
+    name,
+    key: 'device_id',
+    time: 'ts',
+    target: 'target_reg',
+    task: 'regression',
+    features: ['f1', 'f2', 'f3', 'f4'],
+    preprocess: [{ step: 'impute', params: { strategy: 'median' } }, 'standardize'],
+    candidates: ['ridge'],
+    budget: { maxTrials: 2, maxMillis: 3_600_000 },
+    shardSize: 2,
+  };
+}
+
+/** The rows of the first DEVICES devices (the 13th generated device is for the key-set test). */
+function fleetFrame(withExtra = false) {
+  return csvFrame(
+    withExtra ? csv : truncateKeys(csv, new Set([`dev-${String(DEVICES).padStart(7, '0')}`]), 0),
+    COLUMNS,
+  );
+}
+
+/** No half shards: a done shard has one model per key, any other shard none. */
+async function checkShards(store: Store, fleet: string, runId: number): Promise<void> {
+  const models = (await allModels(store, fleet)).filter((m) => m.runId === runId);
+  for (const shard of await store.listShards(runId)) {
+    const written = models.filter((m) => m.shard === shard.shard).map((m) => m.key);
+    if (shard.status === 'done') assert.deepEqual(written.sort(), [...(shard.keys ?? [])].sort());
+    else assert.deepEqual(written, [], `shard ${shard.shard} is ${shard.status}`);
+  }
+}
+
+function championsByKey(models: readonly ModelInfo[]): Map<string, ModelInfo> {
+  const map = new Map<string, ModelInfo>();
+  for (const m of models) {
+    assert.ok(!map.has(m.key), `two champions for ${m.key}`);
+    map.set(m.key, m);
+  }
+  return map;
+}
+
+test('an aborted run is cancelled with whole shards only; the next call starts a new run and finishes', async () => {
+  const { store, queue } = engine;
+  await createFleet(store, spec('cancel'), fleetFrame());
+  const abort = new AbortController();
+  const cancelled = await trainFleet({
+    store,
+    queue,
+    fleet: 'cancel',
+    threads: 0,
+    signal: abort.signal,
+    onProgress: () => abort.abort(),
+  });
+  assert.equal(cancelled.status, 'cancelled');
+  assert.ok(cancelled.entitiesDone < DEVICES, `${cancelled.entitiesDone} entities done before the abort`);
+  const run = await store.getRun(cancelled.runId);
+  assert.equal(run?.status, 'cancelled');
+  await checkShards(store, 'cancel', cancelled.runId);
+
+  const next = await trainFleet({ store, queue, fleet: 'cancel', threads: 0 });
+  assert.equal(next.resumed, false, 'a cancelled run is not resumed');
+  assert.notEqual(next.runId, cancelled.runId);
+  assert.equal(next.status, 'done');
+  assert.equal(next.entitiesDone, DEVICES);
+  await checkShards(store, 'cancel', next.runId);
+  const champions = championsByKey(await allModels(store, 'cancel', { status: 'champion' }));
+  assert.deepEqual([...champions.keys()].sort(), [...keys, FALLBACK_KEY].sort());
+  for (const key of keys) assert.equal(champions.get(key)?.runId, next.runId, key);
+  assert.equal((await store.getRun(cancelled.runId))?.status, 'cancelled');
+});
+
+test('an unfinished run is not left running forever when the fleet gained keys since', {
+  todo: 'engine: findResumableRun needs the same keyCount; the old run stays "running" next to the new one',
+}, async () => {
+  const { store, queue } = engine;
+  await createFleet(store, spec('grow'), fleetFrame());
+  // What a killed trainFleet leaves: its run, created and never finished.
+  const listed = (await store.listKeys('grow')).items.map((k) => k.key);
+  const orphan = await store.createRun('grow', {
+    specVersion: 1,
+    keyCount: listed.length,
+    shards: [{ keys: listed.slice(0, 2) }, { keys: listed.slice(2) }],
+  });
+  // New data arrives for a new device before the restart.
+  const extra = `dev-${String(DEVICES).padStart(7, '0')}`;
+  const grouped = groupByKey(fleetFrame(true), 'device_id');
+  const index = grouped.keys.indexOf(extra);
+  await importFrame(store, 'grow', entityFrame(grouped, index), 'device_id', { timeColumn: 'ts' });
+
+  const summary = await trainFleet({ store, queue, fleet: 'grow', threads: 0 });
+  assert.equal(summary.status, 'done');
+  assert.equal(summary.entitiesDone, DEVICES + 1);
+  const running = (await store.listRuns('grow')).items.filter((r) => r.status === 'running');
+  assert.deepEqual(
+    running.map((r) => r.id),
+    [],
+    `run ${orphan.id} is still running after run ${summary.runId} finished`,
+  );
+});
+
+test('decision events survive a crash right after the shard commit', {
+  todo: 'engine: fallback/baseline events are appended after markShardDone, outside its transaction',
+}, async () => {
+  const { store, queue } = engine;
+  await createFleet(store, spec('events'), fleetFrame());
+  // The store as a process sees it that dies right after committing the sparse devices' shard:
+  // the first 'fallback' event is never written (the commit before it is).
+  let crashed = false;
+  const crashing = new Proxy(store, {
+    get(target, property) {
+      if (property === 'appendEvent')
+        return async (fleet: string, event: NewEvent) => {
+          if (!crashed && event.kind === 'fallback') {
+            crashed = true;
+            throw new Error('simulated crash after the shard commit');
+          }
+          return target.appendEvent(fleet, event);
+        };
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const summary = await trainFleet({ store: crashing, queue, fleet: 'events', threads: 0 });
+  assert.ok(crashed);
+  assert.equal(summary.status, 'done');
+  await checkShards(store, 'events', summary.runId);
+  const events = await allEvents(store, 'events', { kind: 'fallback', runId: summary.runId });
+  for (const key of SPARSE) {
+    const champion = await store.getChampion('events', key);
+    assert.equal(champion?.fallbackReason, 'too_few_rows');
+    assert.ok(
+      events.some((e) => e.key === key),
+      `${key} is served by the fallback but its fallback event was lost`,
+    );
+  }
+});
