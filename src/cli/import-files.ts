@@ -172,7 +172,9 @@ function checkColumns(spec: FleetSpec, specVersion: number, frame: Frame, file: 
   try {
     planFleet(spec, specVersion, frameColumns(frame));
   } catch (error) {
-    if (!isAimassError(error)) throw error;
+    // Only a column the file lacks is the file's fault; other spec errors stand as they are.
+    if (!isAimassError(error) || !/^(key|time|target|features)/.test(String(error.context.field)))
+      throw error;
     throw new AimassError(
       error.code,
       `${file}: ${error.message}`,

@@ -36,11 +36,12 @@ export function formatProgress(progress: TrainProgress, elapsedMs: number, bar: 
  */
 export class ProgressReporter {
   private latest: TrainProgress | null = null;
-  private lastDraw = 0;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly started = performance.now();
   private drawnWidth = 0;
   private drawn: TrainProgress | null = null;
+  private stopped = false;
 
   constructor(
     private readonly io: CliIo,
@@ -53,6 +54,7 @@ export class ProgressReporter {
   }
 
   update(progress: TrainProgress): void {
+    if (this.stopped) return; // shards still committing after Ctrl-C: the final message says it
     this.latest = progress;
     this.draw(false);
   }
@@ -61,20 +63,27 @@ export class ProgressReporter {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (!this.enabled || this.latest === null) return;
+    if (this.stopped) return;
+    this.stopped = true;
+    if (!this.enabled) return;
     const tty = this.io.stderrIsTTY;
-    if (tty || this.drawn !== this.latest) this.draw(true);
-    if (tty) this.io.stderr('\n');
+    if (tty || (this.latest !== null && this.drawn !== this.latest)) this.draw(true);
+    if (tty && this.drawnWidth > 0) this.io.stderr('\n');
   }
 
   private draw(force: boolean): void {
-    if (!this.enabled || this.latest === null) return;
-    const now = performance.now();
     const tty = this.io.stderrIsTTY;
+    // Before the first shard commits (fallback model, first shard) only a terminal shows a line.
+    if (!this.enabled || (this.latest === null && !tty)) return;
+    const now = performance.now();
     if (!force && now - this.lastDraw < (tty ? REDRAW_MS : LINE_MS)) return;
     this.lastDraw = now;
     this.drawn = this.latest;
-    const line = formatProgress(this.latest, now - this.started, tty);
+    const elapsed = now - this.started;
+    const line =
+      this.latest === null
+        ? `train: preparing the run (fallback model, first shard)…  elapsed ${formatMillis(elapsed)}`
+        : formatProgress(this.latest, elapsed, tty);
     if (tty) {
       this.io.stderr(`\r${line.padEnd(this.drawnWidth)}`);
       this.drawnWidth = line.length;

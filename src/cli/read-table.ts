@@ -102,6 +102,7 @@ export function detectEpochUnit(values: Float64Array): 'seconds' | 'milliseconds
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  if (min > max) return null; // no value present
   if (min > SECONDS_MIN && max < SECONDS_MAX) return 'seconds';
   if (min > SECONDS_MAX && max < MILLIS_MAX) return 'milliseconds';
   return null;
