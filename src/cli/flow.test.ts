@@ -244,6 +244,49 @@ test('predict: own model, fallback with its reason, CSV and NDJSON inputs agree'
   assert.match(missing.stderr, /no-f3\.csv: no input column "f3"/);
 });
 
+test('predict --url asks a running server and prints the same answer', async () => {
+  const { openStore } = await import('../store/index.ts');
+  const { startServer } = await import('../serve/server.ts');
+  const { loadPredictor } = await import('../train/load-predictor.ts');
+  const store = await openStore({ dataDir });
+  const server = await startServer({ store, loadPredictor, port: 0, tokensEnv: '' });
+  try {
+    for (const key of ['dev-0000002', 'dev-small']) {
+      const local = await cliJson<Prediction>([
+        'predict',
+        '--fleet',
+        'turbines',
+        '--key',
+        key,
+        '--input',
+        rowsCsv,
+      ]);
+      const remote = await runJson<Prediction>([
+        'predict',
+        ...['--fleet', 'turbines', '--key', key, '--input', rowsCsv, '--url', server.url],
+      ]);
+      assert.equal(remote.code, 0, remote.stderr);
+      assert.deepEqual(remote.value, local.value);
+    }
+    const missing = await runCli([
+      'predict',
+      '--fleet',
+      'nope',
+      '--key',
+      'k',
+      '--input',
+      rowsCsv,
+      '--url',
+      server.url,
+    ]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /\[FLEET_NOT_FOUND/);
+  } finally {
+    await server.close();
+    await store.close();
+  }
+});
+
 test('export → import-model round trip; corrupt bundles are rejected with the codec error', async () => {
   const file = join(dir, 'dev-1.aimb');
   const exported = await cliJson<{ bytes: number; version: number }>([
