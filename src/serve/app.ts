@@ -103,7 +103,7 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
   const release = async (request: FastifyRequest) => {
     if (counted.delete(request)) inFlight--;
   };
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     const scope = request.routeOptions.config?.scope;
     if (scope === undefined) return;
     if (inFlight >= limits.maxConcurrentRequests)
@@ -118,6 +118,9 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
     auth.check(request.headers.authorization, scope);
     inFlight++;
     counted.add(request);
+    // 'close' fires once the response is done OR the client hung up (even inside the body, where
+    // neither onResponse nor onRequestAbort runs): the slot is always given back, exactly once.
+    reply.raw.once('close', () => release(request));
   });
   fastify.addHook('onResponse', async (request, reply) => {
     await release(request);

@@ -247,3 +247,39 @@ test('tokens default to the AIMASS_TOKENS environment variable', async () => {
     else process.env.AIMASS_TOKENS = saved;
   }
 });
+
+test('clients that hang up mid-request crash nothing and leak no concurrency slot', async () => {
+  await store.createFleet('slow');
+  await store.insertModel('slow', fakeModel('k', { task: 'regression', weight: 1 }));
+  const strict = await startServer({
+    store,
+    loadPredictor: countingLoader({ delayMs: 100 }).load,
+    port: 0,
+    tokensEnv: '',
+    limits: { maxConcurrentRequests: 1 },
+  });
+  try {
+    const port = Number(new URL(strict.url).port);
+    const body = JSON.stringify({ key: 'k', rows: [{ x: 1 }] });
+    for (const cut of [body.length, 5]) {
+      // A full request whose client leaves during the slow load, and one cut inside the body.
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(
+            `POST /v1/fleets/slow/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, cut)}`,
+          );
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 20);
+        });
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const client = createClient({ url: strict.url });
+    assert.deepEqual((await client.predict('slow', 'k', [{ x: 3 }])).predictions, [3]);
+    assert.deepEqual((await client.predict('slow', 'k', [{ x: 4 }])).predictions, [4]);
+  } finally {
+    await strict.close();
+  }
+});
