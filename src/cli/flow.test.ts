@@ -384,6 +384,30 @@ test('fleets ls / show', async () => {
   assert.match(show.stdout, /latest run {2}1 done: 7\/7 keys/);
 });
 
+test('import into an existing fleet: --fleet alone keeps the spec, a changed spec is a new version', async () => {
+  const more = await cliJson<{
+    specVersion: number;
+    specChanged: boolean;
+    rowsStored: number;
+    files: { timeUnit: string }[];
+  }>(['import', '--fleet', 'turbines', rowsNdjson]);
+  assert.equal(more.code, 0, more.stderr);
+  assert.deepEqual(
+    [more.value.specVersion, more.value.specChanged, more.value.rowsStored, more.value.files[0].timeUnit],
+    [1, false, 3, 'milliseconds'],
+  );
+  const changed = join(dir, 'spec-v2.yaml');
+  writeFileSync(changed, readFileSync(specFile, 'utf8').replace('minRows: 30', 'minRows: 20'));
+  const v2 = await cli(['import', '--spec', changed, rowsCsv]);
+  assert.equal(v2.code, 0, v2.stderr);
+  assert.match(v2.stdout, /fleet "turbines": spec changed, now v2/);
+  const same = await cli(['import', '--spec', changed, rowsCsv]);
+  assert.match(same.stdout, /fleet "turbines" \(spec v2 unchanged\)/);
+  const renamed = await cli(['import', '--spec', changed, '--fleet', 'other', rowsCsv]);
+  assert.equal(renamed.code, 1);
+  assert.match(renamed.stderr, /--fleet "other" differs from the spec's name "turbines"/);
+});
+
 test('bad input: exit 1 with the code and the file/field; usage errors: exit 2', async () => {
   const noFleet = await cli(['models', 'ls', '--fleet', 'nope']);
   assert.equal(noFleet.code, 1);
