@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { createRng } from '../../src/core/rng.ts';
 import { sqlitePathIn } from '../../src/store/index.ts';
 import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
 import type { TrainSummary } from '../../src/train/run-fleet.ts';
 import { createFleet, csvFrame, generateCsv, openEngine, tempDir, truncateKeys } from './helpers.ts';
+import { checkFleetFile } from './invariants.ts';
 
 // A fleet of 200 devices × 200 rows in shards of 10 (20 shards) is trained by a child process
 // that is SIGKILLed at seeded random points at least MIN_KILLS times and restarted each time;
@@ -118,98 +118,7 @@ function live(plan: readonly [number, number] | null, timeoutMs: number): Promis
   });
 }
 
-interface ShardRow {
-  run_id: number;
-  shard: number;
-  keys: string;
-  key_count: number;
-  status: string;
-  model_count: number;
-}
-
-/** Checks the file's invariants read-only; returns what the final check needs. */
-function checkInvariants(where: string): {
-  runs: { id: number; status: string }[];
-  champions: Map<string, string | null>;
-} {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', where);
-    assert.deepEqual(db.pragma('foreign_key_check'), [], where);
-    const fleet = db.prepare('SELECT id FROM fleets WHERE name = ?').get(FLEET) as { id: number };
-    const models = db
-      .prepare(`SELECT e.key, m.status, m.run_id, m.shard, m.fallback_reason, length(m.bundle) AS bytes
-        FROM models m JOIN entities e ON e.id = m.entity_id WHERE m.fleet_id = ?`)
-      .all(fleet.id) as {
-      key: string;
-      status: string;
-      run_id: number | null;
-      shard: number | null;
-      fallback_reason: string | null;
-      bytes: number;
-    }[];
-    const allowed = new Set([...keys, FALLBACK_KEY]);
-    const champions = new Map<string, string | null>();
-    const perRunKey = new Set<string>();
-    for (const m of models) {
-      assert.ok(allowed.has(m.key), `${where}: model for a key outside the fleet: ${m.key}`);
-      // No orphan bundles: an empty bundle is a fallback marker and says why; a bundle is a model.
-      assert.equal(m.bytes === 0, m.fallback_reason !== null, `${where}: ${m.key} bundle/fallbackReason`);
-      if (m.status === 'champion') {
-        assert.ok(!champions.has(m.key), `${where}: two champions for ${m.key}`);
-        champions.set(m.key, m.fallback_reason);
-      }
-      if (m.run_id !== null) {
-        const id = `${m.run_id}/${m.key}`;
-        assert.ok(!perRunKey.has(id), `${where}: run ${m.run_id} wrote ${m.key} twice`);
-        perRunKey.add(id);
-      }
-    }
-    const shards = db
-      .prepare(`SELECT s.run_id, s.shard, s.keys, s.key_count, s.status, s.model_count
-        FROM shards s JOIN runs r ON r.id = s.run_id WHERE r.fleet_id = ?`)
-      .all(fleet.id) as ShardRow[];
-    const shardModels = new Map<string, string[]>();
-    for (const m of models) {
-      if (m.run_id === null) continue;
-      const id = `${m.run_id}:${m.shard}`;
-      shardModels.set(id, [...(shardModels.get(id) ?? []), m.key]);
-    }
-    for (const s of shards) {
-      const id = `${s.run_id}:${s.shard}`;
-      const written = (shardModels.get(id) ?? []).sort();
-      const shardKeys = (JSON.parse(s.keys) as string[]).sort();
-      // No half shards: done with every key's model, or not done with none of them.
-      if (s.status === 'done') {
-        assert.deepEqual(written, shardKeys, `${where}: done shard ${id}`);
-        assert.equal(s.model_count, s.key_count, `${where}: shard ${id} model_count`);
-      } else {
-        assert.deepEqual(written, [], `${where}: ${s.status} shard ${id} has models`);
-        assert.equal(s.model_count, 0, `${where}: shard ${id} model_count`);
-      }
-    }
-    // The queue acks after the shard commit: an acked shard job's shard is done.
-    for (const job of db
-      .prepare(`SELECT id FROM queue_jobs WHERE topic = ? AND state = 2`)
-      .all(`train.${FLEET}`) as { id: string }[]) {
-      const [run, shard] = job.id.split(':').map(Number);
-      assert.ok(
-        shards.some((s) => s.run_id === run && s.shard === shard && s.status === 'done'),
-        `${where}: acked job ${job.id} but its shard is not done`,
-      );
-    }
-    const runs = db.prepare('SELECT id, status FROM runs WHERE fleet_id = ? ORDER BY id').all(fleet.id) as {
-      id: number;
-      status: string;
-    }[];
-    // A killed run is resumed, never abandoned: only the newest run may be unfinished.
-    for (const run of runs.slice(0, -1))
-      assert.equal(run.status, 'done', `${where}: run ${run.id} left behind`);
-    return { runs, champions };
-  } finally {
-    db.close();
-  }
-}
+const check = (where: string) => checkFleetFile(path, FLEET, keys, where);
 
 test(`training survives ${MIN_KILLS}+ SIGKILLs at random points with its invariants intact`, async (t) => {
   const rng = createRng(20261129);
@@ -225,15 +134,13 @@ test(`training survives ${MIN_KILLS}+ SIGKILLs at random points with its invaria
     if (life.killed) kills++;
     if (life.summary) completed.push(life.summary);
     history.push(`${plan.join('/')}:${life.killed ? 'killed' : 'done'}@${life.progressLines}`);
-    checkInvariants(
-      `after life ${lives} (plan ${plan}, killed ${life.killed}, ${life.progressLines} commits)`,
-    );
+    check(`after life ${lives} (plan ${plan}, killed ${life.killed}, ${life.progressLines} commits)`);
   }
   assert.ok(kills >= MIN_KILLS, `only ${kills} kills in ${lives} lives`);
   const last = await live(null, 60_000);
   assert.ok(last.summary, 'the last life finishes');
   completed.push(last.summary);
-  const { runs, champions } = checkInvariants('at the end');
+  const { runs, champions } = check('at the end');
   t.diagnostic(
     `${kills} kills in ${lives} lives; ${completed.length} completed lives; runs ${JSON.stringify(runs)}; lives (wait/delay:outcome@commits) ${history.join(' ')}`,
   );
