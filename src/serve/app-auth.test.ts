@@ -232,3 +232,66 @@ test('readiness: 503 when the store does not answer', async () => {
   await sick.close();
   await sick.close();
 });
+
+test('rate limit per token: a burst of one second, then 429 with Retry-After until the bucket refills', async () => {
+  let clock = 0;
+  const limited = await createApp({
+    store,
+    loadPredictor: countingLoader().load,
+    tokens: [
+      { token: TOKENS.predict, scopes: ['predict'] },
+      { token: TOKENS.both, scopes: ['predict', 'ingest'] },
+    ],
+    limits: { requestsPerSecond: 2 },
+    now: () => clock,
+  });
+  try {
+    const send = (token: string) =>
+      limited.fastify.inject({
+        method: 'POST',
+        url: '/v1/fleets/plant/predict',
+        payload: { key: 'd1', rows: [{ x: 1 }] },
+        headers: bearer(token),
+      });
+    assert.deepEqual(
+      [(await send(TOKENS.predict)).statusCode, (await send(TOKENS.predict)).statusCode],
+      [200, 200],
+    );
+    const third = await send(TOKENS.predict);
+    assert.equal(third.statusCode, 429);
+    assert.equal(third.json().error.code, 'RATE_LIMITED');
+    assert.match(third.json().error.message, /rate limit of 2 requests per second exceeded for this token/);
+    assert.equal(third.headers['retry-after'], '1');
+    assert.equal((await send(TOKENS.both)).statusCode, 200, 'another token has its own budget');
+    assert.equal(
+      (await limited.fastify.inject({ method: 'GET', url: '/healthz' })).statusCode,
+      200,
+      'probes are exempt',
+    );
+    clock = 499;
+    assert.equal((await send(TOKENS.predict)).statusCode, 429);
+    clock = 500;
+    assert.equal((await send(TOKENS.predict)).statusCode, 200, 'half a second refills one request');
+    assert.equal((await send(TOKENS.predict)).statusCode, 429);
+  } finally {
+    await limited.close();
+  }
+});
+
+test('rate limit without auth: one shared budget', async () => {
+  const limited = await createApp({
+    store,
+    loadPredictor: countingLoader().load,
+    limits: { requestsPerSecond: 1 },
+    now: () => 0,
+  });
+  try {
+    const send = () => limited.fastify.inject({ method: 'GET', url: '/v1/fleets' });
+    assert.equal((await send()).statusCode, 200);
+    const r = await send();
+    assert.equal(r.statusCode, 429);
+    assert.doesNotMatch(r.json().error.message, /for this token/);
+  } finally {
+    await limited.close();
+  }
+});

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { AimassError } from '../core/errors.ts';
+import { AimassError, isAimassError } from '../core/errors.ts';
 import { TokenAuth } from './auth.ts';
 import { BundleCache } from './bundle-cache.ts';
 import type { ServeContext } from './context.ts';
@@ -8,6 +8,7 @@ import { toHttpError } from './http-errors.ts';
 import { ServeMetrics } from './metrics.ts';
 import { buildOpenApi, type RouteRecord, routeRecord } from './openapi.ts';
 import { type AppOptions, resolveLimits } from './options.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { dataRoutes } from './routes/data.ts';
 import { registerFleetRoutes } from './routes/fleets.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -99,6 +100,7 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
 
   // Concurrency limit, then auth: both before the body is read, so rejected requests cost little.
   let inFlight = 0;
+  const rateLimiter = new RateLimiter(limits.requestsPerSecond, now);
   const counted = new WeakSet<FastifyRequest>();
   const release = async (request: FastifyRequest) => {
     if (counted.delete(request)) inFlight--;
@@ -115,7 +117,7 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
         },
         { retryable: true },
       );
-    auth.check(request.headers.authorization, scope);
+    rateLimiter.take(auth.check(request.headers.authorization, scope));
     inFlight++;
     counted.add(request);
     // 'close' fires once the response is done OR the client hung up (even inside the body, where
@@ -134,7 +136,10 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
     const { status, body, internal } = toHttpError(error);
     if (internal) request.log.error({ err: error }, 'internal error');
     if (status === 401) reply.header('www-authenticate', 'Bearer');
-    if (status === 429 || status === 503) reply.header('retry-after', '1');
+    if (status === 429 || status === 503) {
+      const seconds = isAimassError(error) ? error.context.retryAfterSeconds : undefined;
+      reply.header('retry-after', String(typeof seconds === 'number' ? seconds : 1));
+    }
     reply.code(status).type('application/json').send(body);
   });
   fastify.setNotFoundHandler((request, reply) => {

@@ -24,20 +24,26 @@ export class TokenAuth {
     return this.tokens.length > 0;
   }
 
-  /** Throws UNAUTHORIZED (missing/unknown token) or FORBIDDEN (scope missing). */
-  check(authorization: string | undefined, scope: Scope): void {
-    if (!this.enabled) return;
+  /**
+   * Throws UNAUTHORIZED (missing/unknown token) or FORBIDDEN (scope missing). Returns the index of
+   * the matching token (for per-token rate limits), or -1 when auth is off.
+   */
+  check(authorization: string | undefined, scope: Scope): number {
+    if (!this.enabled) return -1;
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match)
       throw new AimassError('UNAUTHORIZED', 'missing bearer token: send "Authorization: Bearer <token>"', {
         expected: 'Authorization: Bearer <token>',
       });
     const given = digest(match[1]);
-    let found: HashedToken | undefined;
-    for (const token of this.tokens) if (timingSafeEqual(token.hash, given) && !found) found = token;
-    if (!found) throw new AimassError('UNAUTHORIZED', 'unknown bearer token', {});
-    if (!found.scopes.has(scope) && !found.scopes.has('admin'))
+    let found = -1;
+    for (let i = 0; i < this.tokens.length; i++)
+      if (timingSafeEqual(this.tokens[i].hash, given) && found < 0) found = i;
+    if (found < 0) throw new AimassError('UNAUTHORIZED', 'unknown bearer token', {});
+    const scopes = this.tokens[found].scopes;
+    if (!scopes.has(scope) && !scopes.has('admin'))
       throw new AimassError('FORBIDDEN', `this token lacks the "${scope}" scope`, { expected: scope });
+    return found;
   }
 }
 

@@ -67,6 +67,7 @@ export type {
   TrainingService,
 } from './options.ts';
 export { DEFAULT_LIMITS, parseTokens, resolveLimits } from './options.ts';
+export { RateLimiter } from './rate-limit.ts';
 export type { RowPath } from './rows-to-frame.ts';
 export { rowsToFrame } from './rows-to-frame.ts';
 export type { RunningServer, ServerOptions } from './server.ts';

@@ -21,7 +21,7 @@ test('parseTokens reads AIMASS_TOKENS and rejects short tokens and unknown scope
 });
 
 test('TokenAuth: off without tokens; 401 missing/unknown, 403 wrong scope; admin implies all', () => {
-  new TokenAuth([]).check(undefined, 'admin');
+  assert.equal(new TokenAuth([]).check(undefined, 'admin'), -1);
   const auth = new TokenAuth([
     { token: 'predict-token', scopes: ['predict'] },
     { token: 'admin-token-1', scopes: ['admin'] },
@@ -42,8 +42,8 @@ test('TokenAuth: off without tokens; 401 missing/unknown, 403 wrong scope; admin
     () => auth.check('Bearer predict-token', 'ingest'),
     (e) => isAimassError(e, 'FORBIDDEN'),
   );
-  auth.check('Bearer predict-token', 'predict');
-  auth.check('bearer  admin-token-1', 'ingest');
+  assert.equal(auth.check('Bearer predict-token', 'predict'), 0);
+  assert.equal(auth.check('bearer  admin-token-1', 'ingest'), 1);
 });
 
 test('isLoopback', () => {
@@ -55,6 +55,11 @@ test('resolveLimits applies defaults and rejects bad values', () => {
   assert.deepEqual(resolveLimits(), DEFAULT_LIMITS);
   assert.equal(resolveLimits({ maxRows: 5 }).maxRows, 5);
   assert.throws(() => resolveLimits({ maxRows: 0 }), /limits.maxRows must be a positive integer/);
+  assert.equal(resolveLimits({ requestsPerSecond: 0 }).requestsPerSecond, 0);
+  assert.throws(
+    () => resolveLimits({ requestsPerSecond: -1 }),
+    /limits.requestsPerSecond must be a non-negative integer/,
+  );
   assert.throws(() => resolveLimits({ nope: 1 } as never), /unknown limit "nope"/);
 });
 

@@ -46,6 +46,12 @@ export interface ServeLimits {
   readonly maxHorizon?: number;
   /** Requests processed at once; more get 429. Default 1024. */
   readonly maxConcurrentRequests?: number;
+  /**
+   * Sustained requests per second per token (one shared budget when auth is off), with bursts of
+   * one second's worth; more get 429 with Retry-After. Health, readiness and OpenAPI are exempt.
+   * 0 = no rate limit. Default 0.
+   */
+  readonly requestsPerSecond?: number;
   /** Time to receive the request headers (node `headersTimeout`). Default 10 s. */
   readonly headersTimeoutMs?: number;
   /** Time to receive the whole request (node `requestTimeout`; answers 408). Default 30 s. */
@@ -99,6 +105,7 @@ export interface ResolvedLimits {
   readonly maxItems: number;
   readonly maxHorizon: number;
   readonly maxConcurrentRequests: number;
+  readonly requestsPerSecond: number;
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -112,6 +119,7 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   maxItems: 10_000,
   maxHorizon: 10_000,
   maxConcurrentRequests: 1024,
+  requestsPerSecond: 0,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -125,11 +133,16 @@ export function resolveLimits(given: ServeLimits = {}): ResolvedLimits {
     if (value === undefined) continue;
     if (!(name in DEFAULT_LIMITS))
       throw new AimassError('PARAM_INVALID', `serve: unknown limit "${name}"`, { field: `limits.${name}` });
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-      throw new AimassError('PARAM_INVALID', `serve: limits.${name} must be a positive integer`, {
-        field: `limits.${name}`,
-        value,
-      });
+    const least = name === 'requestsPerSecond' ? 0 : 1;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < least)
+      throw new AimassError(
+        'PARAM_INVALID',
+        `serve: limits.${name} must be a ${least === 0 ? 'non-negative' : 'positive'} integer`,
+        {
+          field: `limits.${name}`,
+          value,
+        },
+      );
     out[name] = value;
   }
   return out as unknown as ResolvedLimits;
