@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { generateFleet, runCli, runJson } from './cli-test-helpers.ts';
 
 // One small fleet imported and trained once (threads 0), then every read command against it.
@@ -465,41 +463,4 @@ test('bad input: exit 1 with the code and the file/field; usage errors: exit 2',
   ]);
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /cannot reach http:\/\/127\.0\.0\.1:9.*\[UNAVAILABLE/);
-});
-
-test('--help of every command shows usage and an example', async () => {
-  const commands = [
-    ['init'],
-    ['import'],
-    ['train'],
-    ['models'],
-    ['models', 'ls'],
-    ['models', 'show'],
-    ['models', 'history'],
-    ['predict'],
-    ['forecast'],
-    ['export'],
-    ['import-model'],
-    ['fleets'],
-    ['fleets', 'ls'],
-    ['fleets', 'show'],
-  ];
-  for (const argv of commands) {
-    const run = await runCli([...argv, '--help']);
-    assert.equal(run.code, 0, argv.join(' '));
-    assert.match(run.stdout, /Example/, argv.join(' '));
-    assert.match(run.stdout, /Usage: aimass/, argv.join(' '));
-  }
-  const top = await runCli(['--help']);
-  for (const argv of [...commands, ['start']]) assert.ok(top.stdout.includes(`  ${argv[0]} `), argv[0]);
-});
-
-test('bin/aimass.mjs runs as a process (smoke)', () => {
-  const bin = fileURLToPath(new URL('../../bin/aimass.mjs', import.meta.url));
-  const result = spawnSync(process.execPath, [bin, 'fleets', 'ls', '--json', '--data-dir', dataDir], {
-    encoding: 'utf8',
-    env: { ...process.env, AIMASS_DATA_DIR: undefined },
-  });
-  assert.equal(result.status, 0, result.stderr);
-  assert.equal(JSON.parse(result.stdout).items[0].name, 'turbines');
 });
