@@ -90,12 +90,11 @@ test('serves a real encoded bundle through loadPredictor: same bits as the predi
     );
     assert.deepEqual(body.predictions, Array.from(direct.predict(frame).values));
     // And from first principles (the fit is exact up to the tiny ridge penalty).
-    rows.forEach((row, i) =>
+    for (const [i, row] of rows.entries())
       assert.ok(
         Math.abs(body.predictions[i] - (3 * row.f1 - 2 * row.f2 + 1)) < 1e-4,
         String(body.predictions[i]),
-      ),
-    );
+      );
 
     const batch = await app.fastify.inject({
       method: 'POST',
