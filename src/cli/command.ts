@@ -84,6 +84,11 @@ export class CommandContext {
     return value;
   }
 
+  /** Throws the usage error (exit 2) for a rule parseArgs cannot express. */
+  usage(message: string): never {
+    throw new UsageError(message);
+  }
+
   flag(name: string): boolean {
     return this.values[name] === true;
   }

@@ -369,6 +369,63 @@ test('export → import-model round trip; corrupt bundles are rejected with the 
   assert.match(exists.stderr, /exists; pass --force/);
 });
 
+test('models rollback / promote move the champion between versions', async () => {
+  const rollback = await cliJson<{ champion: number; previous: number }>([
+    'models',
+    'rollback',
+    '--fleet',
+    'turbines',
+    '--key',
+    'dev-0000004',
+  ]);
+  assert.equal(rollback.code, 0, rollback.stderr);
+  assert.deepEqual(rollback.value, { fleet: 'turbines', key: 'dev-0000004', champion: 1, previous: 2 });
+  const promote = await cli([
+    'models',
+    'promote',
+    '--fleet',
+    'turbines',
+    '--key',
+    'dev-0000004',
+    '--version',
+    '2',
+    '--reason',
+    'test',
+  ]);
+  assert.equal(promote.code, 0, promote.stderr);
+  assert.equal(promote.stdout, 'turbines/dev-0000004: champion is now v2 (was v1)\n');
+  const missing = await cli([
+    'models',
+    'promote',
+    '--fleet',
+    'turbines',
+    '--key',
+    'dev-0000004',
+    '--version',
+    '7',
+  ]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no version 7 of key "dev-0000004"/);
+  const usage = await cli(['models', 'promote', '--fleet', 'turbines', '--key', 'dev-0000004']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--version is required/);
+  const history = await cliJson<{ items: { version: number; status: string }[] }>([
+    'models',
+    'history',
+    '--fleet',
+    'turbines',
+    '--key',
+    'dev-0000004',
+  ]);
+  assert.deepEqual(
+    history.value.items.map((m) => [m.version, m.status]),
+    [
+      [2, 'champion'],
+      [1, 'archived'],
+    ],
+  );
+});
+
 test('fleets ls / show', async () => {
   const list = await cliJson<{
     items: { name: string; task: string; latestRun: { status: string; keysDone: number } }[];

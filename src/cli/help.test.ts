@@ -18,6 +18,8 @@ const COMMANDS = [
   ['models', 'ls'],
   ['models', 'show'],
   ['models', 'history'],
+  ['models', 'promote'],
+  ['models', 'rollback'],
   ['predict'],
   ['forecast'],
   ['export'],

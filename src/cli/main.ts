@@ -32,7 +32,7 @@ const commands: Record<string, Entry> = {
     load: async () => (await import('./train.ts')).trainCommand,
   },
   models: {
-    summary: 'list, show and trace model versions (ls | show | history)',
+    summary: 'list, show and trace model versions (ls | show | history | promote | rollback)',
     load: async () => (await import('./models.ts')).modelsCommand,
   },
   predict: {
