@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { entityFrame, groupByKey } from '../../src/data/index.ts';
+import { createRng } from '../../src/core/rng.ts';
+import { entityFrame, groupByKey, numericValues } from '../../src/data/index.ts';
 import { importFrame } from '../../src/ingest/import-frame.ts';
 import type { ModelInfo, NewEvent, Store } from '../../src/store/index.ts';
 import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
@@ -177,4 +178,46 @@ test('decision events survive a crash right after the shard commit', {
       `${key} is served by the fallback but its fallback event was lost`,
     );
   }
+});
+
+test('entities with nothing to learn keep their baseline, with a baseline event', async (t) => {
+  const { store, queue } = engine;
+  // Three devices whose target is replaced by noise around the device's own level: no feature
+  // predicts it, so on validation the mean baseline should be as good as anything else.
+  const frame = fleetFrame();
+  const target = numericValues(frame, 'target_reg');
+  const device = frame.columns.find((c) => c.name === 'device_id');
+  assert.ok(device?.type === 'category');
+  const noisy = new Set(['dev-0000000', 'dev-0000001', 'dev-0000002']);
+  const rng = createRng(11);
+  for (let i = 0; i < frame.rowCount; i++)
+    if (noisy.has(device.dictionary[device.codes[i]])) target[i] = 50 + rng.normal();
+  await createFleet(store, { ...spec('noise'), candidates: ['ridge', 'decision-tree'] }, frame);
+  const summary = await trainFleet({ store, queue, fleet: 'noise', threads: 0 });
+  assert.equal(summary.status, 'done');
+  const events = await allEvents(store, 'noise', { kind: 'baseline', runId: summary.runId });
+  const champions = championsByKey(await allModels(store, 'noise', { status: 'champion' }));
+  let kept = 0;
+  for (const [key, model] of champions) {
+    if (key === FALLBACK_KEY || model.fallbackReason !== null) continue;
+    const event = events.find((e) => e.key === key);
+    if (model.algorithm === 'baseline-mean') {
+      kept++;
+      assert.ok(event, `${key} kept its baseline: a baseline event says so`);
+      assert.equal(event.reason, 'baseline_best');
+      assert.equal(model.metrics.validation_rmse, model.metrics.validation_baseline_rmse);
+    } else {
+      assert.equal(event, undefined, key);
+      assert.ok(model.metrics.validation_rmse < model.metrics.validation_baseline_rmse, key);
+    }
+  }
+  t.diagnostic(
+    `baseline kept for ${kept} entities (${[...champions.values()].map((m) => `${m.key}:${m.algorithm}`).join(' ')})`,
+  );
+  assert.ok(kept >= 2, `the baseline was kept for ${kept} of the ${noisy.size} noise devices`);
+  assert.ok(
+    [...noisy].every(
+      (key) => champions.get(key)?.algorithm === 'baseline-mean' || champions.get(key)?.fallbackReason,
+    ),
+  );
 });
