@@ -145,6 +145,19 @@ test('data: errors — no key column 422, every row rejected 422, unsupported me
   assert.equal(r.statusCode, 422);
   assert.equal(r.json().error.code, 'ROW_INVALID');
   assert.equal(r.json().error.details.rowsRejected, 2);
+  r = await inject(
+    'POST',
+    '/v1/fleets/ingest2/data',
+    'device,x,y\nd1,1,1\n__fallback__,1,1\n__cluster__2,1,1\n',
+    { 'content-type': 'text/csv' },
+  );
+  assert.equal(r.statusCode, 200);
+  assert.deepEqual([r.json().rowsAccepted, r.json().rowsRejected, r.json().keys], [1, 2, 1]);
+  assert.deepEqual(
+    r.json().examples.map((e: { reason: string }) => e.reason),
+    ['bad-key', 'bad-key'],
+  );
+  assert.equal(await store.rowCount('ingest2', '__fallback__'), 0);
   r = await inject('POST', '/v1/fleets/ingest2/data', 'x', { 'content-type': 'application/xml' });
   assert.equal(r.statusCode, 415);
   r = await inject('POST', '/v1/fleets/ghost/data', 'device\nd1\n', { 'content-type': 'text/csv' });

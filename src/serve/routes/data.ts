@@ -7,8 +7,10 @@ import { readJsonArraySync, readNdjsonSync } from '../../data/json/index.ts';
 import type { ReadResult } from '../../data/read-source.ts';
 import { encodeChunk } from '../../store/chunk-codec.ts';
 import type { KeyChunk, NewQuarantineRow } from '../../store/types.ts';
+import { CLUSTER_KEY_PREFIX } from '../../train/fallback-set.ts';
 import { type FleetSpec, validateFleetSpec } from '../../train/spec.ts';
 import type { DataAppendResponse, DataIssue } from '../api-types.ts';
+import { FALLBACK_KEY } from '../bundle-cache.ts';
 import type { ServeContext } from '../context.ts';
 import { dataAppendResponseSchema, errorSchema, fleetParams, KEY_MAX_LENGTH } from '../schemas.ts';
 import { mustGetFleet } from './fleets.ts';
@@ -147,6 +149,11 @@ function readBody(body: Buffer, mediaType: string, spec: FleetSpec): ReadResult 
   }
 }
 
+/** Keys under which the engine stores fallback models: never entity data. */
+function isReservedKey(key: string): boolean {
+  return key === FALLBACK_KEY || key.startsWith(CLUSTER_KEY_PREFIX);
+}
+
 interface RejectedGroup {
   rows: number;
   reason: string;
@@ -176,11 +183,11 @@ function toChunks(frame: Frame, spec: FleetSpec): { chunks: KeyChunk[]; rejected
     const key = grouped.keys[i];
     const rows = grouped.offsets[i + 1] - grouped.offsets[i];
     // biome-ignore lint/suspicious/noControlCharactersInRegex: keys must not contain control characters
-    if (key.length > KEY_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(key) || key === '__fallback__') {
+    if (key.length > KEY_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(key) || isReservedKey(key)) {
       rejected.push({
         rows,
         reason: 'bad-key',
-        message: `key ${JSON.stringify(key.slice(0, 60))}: keys are 1-${KEY_MAX_LENGTH} characters without control characters, and not "__fallback__"`,
+        message: `key ${JSON.stringify(key.slice(0, 60))}: keys are 1-${KEY_MAX_LENGTH} characters without control characters, and not reserved ("${FALLBACK_KEY}", "${CLUSTER_KEY_PREFIX}…")`,
       });
       continue;
     }
