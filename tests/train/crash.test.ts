@@ -123,39 +123,48 @@ const check = (where: string) => checkFleetFile(path, FLEET, keys, where);
 test(`training survives ${MIN_KILLS}+ SIGKILLs at random points with its invariants intact`, async (t) => {
   const rng = createRng(20261129);
   let kills = 0;
-  const completed: TrainSummary[] = [];
   let lives = 0;
+  let resumed = 0;
   const history: string[] = [];
-  for (; lives < MAX_LIVES && kills < MIN_KILLS; lives++) {
+  /** The unfinished run a life starts on (it must resume it), or undefined. */
+  let unfinished: number | undefined;
+  const expectResume = (summary: TrainSummary, where: string) => {
+    assert.equal(summary.resumed, unfinished !== undefined, `${where}: resumed`);
+    if (unfinished !== undefined) {
+      assert.equal(summary.runId, unfinished, `${where}: resumed the unfinished run`);
+      resumed++;
+    }
+  };
+  // Kill until MIN_KILLS and until a run is left unfinished, so the last life must resume it.
+  for (; lives < MAX_LIVES && (kills < MIN_KILLS || unfinished === undefined); lives++) {
     // A third of the kills land during start-up, the rest shortly after the first or second commit.
     const mode = rng.int(3);
     const plan: [number, number] = mode === 0 ? [0, 300 + rng.int(1500)] : [mode, rng.int(250)];
     const life = await live(plan, 60_000);
+    const where = `life ${lives} (plan ${plan}, killed ${life.killed}, ${life.progressLines} commits)`;
     if (life.killed) kills++;
-    if (life.summary) completed.push(life.summary);
+    if (life.summary) expectResume(life.summary, where);
     history.push(`${plan.join('/')}:${life.killed ? 'killed' : 'done'}@${life.progressLines}`);
-    check(`after life ${lives} (plan ${plan}, killed ${life.killed}, ${life.progressLines} commits)`);
+    const { runs } = check(`after ${where}`);
+    const newest = runs[runs.length - 1];
+    unfinished = newest?.status === 'running' ? newest.id : undefined;
   }
   assert.ok(kills >= MIN_KILLS, `only ${kills} kills in ${lives} lives`);
+  assert.notEqual(unfinished, undefined, `no unfinished run after ${lives} lives`);
   const last = await live(null, 60_000);
   assert.ok(last.summary, 'the last life finishes');
-  completed.push(last.summary);
+  expectResume(last.summary, 'the last life');
   const { runs, champions } = check('at the end');
   t.diagnostic(
-    `${kills} kills in ${lives} lives; ${completed.length} completed lives; runs ${JSON.stringify(runs)}; lives (wait/delay:outcome@commits) ${history.join(' ')}`,
+    `${kills} kills in ${lives} lives; ${resumed} completed lives resumed a run; runs ${JSON.stringify(runs)}; lives (wait/delay:outcome@commits) ${history.join(' ')}`,
   );
 
   assert.equal(last.summary.status, 'done');
   assert.equal(last.summary.entitiesDone, DEVICES);
-  // Every run ended done. A new run starts only after the previous one finished (a life may be
-  // killed between the last commit and its exit: the next life then starts a new run).
+  // Every run ended done (a life killed between its last commit and its exit leaves a done run:
+  // the next life then starts a new one).
   assert.ok(runs.every((r) => r.status === 'done'));
   assert.equal(last.summary.runId, runs[runs.length - 1].id);
-  for (const s of completed) assert.ok(runs.some((r) => r.id === s.runId));
-  assert.ok(
-    completed.some((s) => s.resumed),
-    'some run was resumed after a kill',
-  );
   // Exactly one champion per key, the sparse ones served by the fallback.
   assert.deepEqual([...champions.keys()].sort(), [...keys, FALLBACK_KEY].sort());
   for (const [key, reason] of champions) assert.equal(reason, SPARSE.has(key) ? 'too_few_rows' : null, key);
