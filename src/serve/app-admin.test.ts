@@ -336,3 +336,32 @@ test('training given as a factory receives invalidate: the engine can drop cache
     await wired.close();
   }
 });
+
+test('internal errors go to stderr by default, never to the client', async () => {
+  const failing = await createApp({
+    store,
+    loadPredictor: () => {
+      throw new TypeError('cannot read properties of undefined (at /srv/secret.ts:7)');
+    },
+  });
+  const original = console.error;
+  const lines: string[] = [];
+  console.error = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+  try {
+    const r = await failing.fastify.inject({
+      method: 'POST',
+      url: '/v1/fleets/cls/predict',
+      payload: { key: 'k1', rows: [{ x: 1 }] },
+    });
+    assert.equal(r.statusCode, 500);
+    assert.deepEqual(r.json(), { error: { code: 'INTERNAL', message: 'internal error', details: {} } });
+  } finally {
+    console.error = original;
+    await failing.close();
+  }
+  assert.equal(lines.length, 1);
+  assert.match(
+    lines[0],
+    /^aimass serve: internal error on POST \/v1\/fleets\/cls\/predict: TypeError: cannot read/,
+  );
+});

@@ -12,6 +12,7 @@ let app: AimassApp;
 /** predict() calls per decoded predictor, to check batches run each model once. */
 const predictCalls = new Map<Predictor, number>();
 let loads = 0;
+const internalErrors: { error: unknown; where: string }[] = [];
 
 before(async () => {
   ({ store, cleanup } = await seededStore());
@@ -30,6 +31,8 @@ before(async () => {
       return counted;
     },
     limits: { maxRows: 5, maxItems: 6, maxHorizon: 50 },
+    onInternalError: (error, request) =>
+      internalErrors.push({ error, where: `${request.method} ${request.url}` }),
   });
 });
 after(async () => {
@@ -239,6 +242,9 @@ test('an exception inside a predictor is a 500 without internals', async () => {
   const r = await post('/v1/fleets/boom/predict', { key: 'k', rows: [{ x: 1 }] });
   (cached.predictor as { predict: Predictor['predict'] }).predict = original;
   assert.equal(r.statusCode, 500);
+  assert.equal(internalErrors.length, 1, 'the operator sees it');
+  assert.match(String(internalErrors[0].error), /secret internals/);
+  assert.equal(internalErrors[0].where, 'POST /v1/fleets/boom/predict');
   assert.deepEqual(r.json(), { error: { code: 'INTERNAL', message: 'internal error', details: {} } });
   assert.ok(loads > 0);
 });

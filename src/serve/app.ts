@@ -40,6 +40,10 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
   const metrics = new ServeMetrics();
   const auth = new TokenAuth(options.tokens ?? []);
   const now = options.now ?? (() => performance.now());
+  const onInternalError =
+    options.onInternalError ??
+    ((error: unknown, request: { method: string; url: string }) =>
+      console.error(`aimass serve: internal error on ${request.method} ${request.url}:`, error));
   const cacheOptions = {
     cacheMaxBytes: options.cache?.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
     bundleBytesFactor: options.cache?.bundleBytesFactor ?? DEFAULT_BUNDLE_BYTES_FACTOR,
@@ -134,7 +138,7 @@ export async function createApp(options: AppOptions): Promise<AimassApp> {
 
   fastify.setErrorHandler((error, request, reply) => {
     const { status, body, internal } = toHttpError(error);
-    if (internal) request.log.error({ err: error }, 'internal error');
+    if (internal) onInternalError(error, { method: request.method, url: request.url });
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     if (status === 429 || status === 503) {
       const seconds = isAimassError(error) ? error.context.retryAfterSeconds : undefined;

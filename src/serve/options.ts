@@ -94,6 +94,11 @@ export interface AppOptions {
   readonly cache?: CacheOptions;
   /** Fastify request logging. Default false. */
   readonly logger?: boolean;
+  /**
+   * Where unexpected (500) errors are reported with their stack: the client only sees
+   * `internal error`. Default: one line on stderr via `console.error`.
+   */
+  readonly onInternalError?: (error: unknown, request: { method: string; url: string }) => void;
   /** Clock for latency metrics and TTLs (tests). Default `performance.now`. */
   readonly now?: () => number;
 }
