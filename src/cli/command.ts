@@ -70,7 +70,9 @@ export class CommandContext {
   ) {
     this.json = values.json === true;
     this.dataDir = this.string('data-dir') ?? io.env.AIMASS_DATA_DIR ?? 'aimass-data';
-    this.url = spec.remote ? (this.string('url') ?? nonEmpty(io.env.AIMASS_URL)) : undefined;
+    // AIMASS_URL only steers commands that can talk to a server; an explicit --url anywhere else
+    // is refused by `localOnly` with a clear message.
+    this.url = spec.remote ? (this.string('url') ?? nonEmpty(io.env.AIMASS_URL)) : this.string('url');
   }
 
   string(name: string): string | undefined {
@@ -146,7 +148,7 @@ export class CommandContext {
     return store;
   }
 
-  /** Rejects `--url` for commands that only work on a local data folder. */
+  /** Rejects `--url` for commands that only work on a local data folder (all but `remote` ones). */
   localOnly(): void {
     if (this.url !== undefined)
       throw new AimassError(
@@ -179,6 +181,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** Options of the help text; parsing also accepts `--url` everywhere, to refuse it clearly. */
 function allOptions(spec: CommandSpec): Record<string, OptionSpec> {
   return { ...spec.options, ...(spec.remote ? { url: URL_OPTION } : {}), ...COMMON };
 }
@@ -228,8 +231,7 @@ export function defineCommand(spec: CommandSpec): Command {
       const wantsJson = argv.includes('--json');
       let ctx: CommandContext | undefined;
       try {
-        const options = allOptions(spec);
-        const parsed = parseCommandLine(argv, options);
+        const parsed = parseCommandLine(argv, { ...allOptions(spec), url: URL_OPTION });
         const [min, max] = spec.positionals ?? [0, 0];
         if (parsed.positionals.length < min || parsed.positionals.length > max) {
           throw new UsageError(
@@ -241,6 +243,7 @@ export function defineCommand(spec: CommandSpec): Command {
           );
         }
         ctx = new CommandContext(spec, io, parsed.values, parsed.positionals);
+        if (!spec.remote) ctx.localOnly();
         return (await spec.run(ctx)) ?? 0;
       } catch (error) {
         if (error instanceof UsageError) {

@@ -28,7 +28,6 @@ export const exportCommand = defineCommand({
     'aimass export --fleet turbines --key dev-0000001 --version 2 --out dev-1-v2.aimb --json',
   ],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
     const out = ctx.requireString('out');

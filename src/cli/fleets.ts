@@ -25,7 +25,6 @@ const fleetsList = defineCommand({
   options: {},
   examples: ['aimass fleets ls', 'aimass fleets ls --json'],
   async run(ctx) {
-    ctx.localOnly();
     const store = await ctx.openStore({ mustExist: true });
     const items = [];
     for (const fleet of await store.listFleets()) {
@@ -72,7 +71,6 @@ const fleetsShow = defineCommand({
   options: {},
   examples: ['aimass fleets show turbines', 'aimass fleets show turbines --json'],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.positionals[0];
     const store = await ctx.openStore({ mustExist: true });
     const { spec, version } = await fleetSpec(store, fleet);

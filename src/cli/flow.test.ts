@@ -506,7 +506,13 @@ test('bad input: exit 1 with the code and the file/field; usage errors: exit 2',
     assert.match(run.stderr, /^aimass[ :]/);
   }
   const remote = await cli(['models', 'ls', '--fleet', 'turbines', '--url', 'http://127.0.0.1:9']);
-  assert.equal(remote.code, 2); // --url is not an option of models ls
+  assert.equal(remote.code, 1);
+  assert.match(
+    remote.stderr,
+    /--url is not supported by "aimass models ls" yet; .* \[UNAVAILABLE; field url\]/,
+  );
+  const envUrl = await runCli(['fleets', 'ls', '--data-dir', dataDir], { AIMASS_URL: 'http://127.0.0.1:9' });
+  assert.equal(envUrl.code, 0, envUrl.stderr); // AIMASS_URL does not redirect local-only commands
   const unreachable = await cli([
     'predict',
     '--fleet',

@@ -32,7 +32,6 @@ export const importModelCommand = defineCommand({
     'aimass import-model --fleet turbines --key dev-0000002 dev-1.aimb --promote --json',
   ],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
     const file = ctx.positionals[0];

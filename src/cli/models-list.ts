@@ -46,7 +46,6 @@ export const modelsListCommand = defineCommand({
     'aimass models ls --fleet turbines --fallback yes --limit 20 --json',
   ],
   async run(ctx: CommandContext) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const status = ctx.choice('status', STATUSES);
     const fallback = ctx.choice('fallback', ['yes', 'no'] as const);

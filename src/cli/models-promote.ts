@@ -28,7 +28,6 @@ export const modelsPromoteCommand = defineCommand({
   notes: ['A running server may answer with the old champion until its cache entry expires.'],
   examples: ['aimass models promote --fleet turbines --key dev-0000001 --version 3 --reason "manual check"'],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
     const version = ctx.int('version', 1);
@@ -53,7 +52,6 @@ export const modelsRollbackCommand = defineCommand({
   options: KEY_OPTIONS,
   examples: ['aimass models rollback --fleet turbines --key dev-0000001'],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
     const store = await ctx.openStore({ mustExist: true });

@@ -56,7 +56,6 @@ export const modelsShowCommand = defineCommand({
     'aimass models show --fleet turbines --key __fallback__ --json',
   ],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
     const version = ctx.int('version', 1);
@@ -98,7 +97,6 @@ export const modelsHistoryCommand = defineCommand({
   options: KEY_OPTIONS,
   examples: ['aimass models history --fleet turbines --key dev-0000001'],
   async run(ctx) {
-    ctx.localOnly();
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
     const store = await ctx.openStore({ mustExist: true });

@@ -64,7 +64,6 @@ export const trainCommand = defineCommand({
     'aimass train --fleet turbines --keys dev-0000001,dev-0000002 --json',
   ],
   async run(ctx) {
-    ctx.localOnly();
     const specPath = ctx.string('spec');
     const dataPath = ctx.string('data');
     if (dataPath !== undefined && specPath === undefined)
