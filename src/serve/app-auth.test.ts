@@ -113,6 +113,32 @@ test('public routes: healthz, readyz, openapi.json need no token', async () => {
   assert.deepEqual((await app.fastify.inject({ method: 'GET', url: '/readyz' })).json(), { status: 'ready' });
   const doc = (await app.fastify.inject({ method: 'GET', url: '/openapi.json' })).json();
   assert.equal(doc.openapi, '3.1.0');
+  for (const [path, methods] of Object.entries(
+    doc.paths as Record<
+      string,
+      Record<
+        string,
+        {
+          parameters: { name: string; in: string; required: boolean }[];
+          responses: Record<string, unknown>;
+          operationId: string;
+        }
+      >
+    >,
+  ))
+    for (const [method, op] of Object.entries(methods)) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const declared = op.parameters
+        .filter((p) => p.in === 'path' && p.required)
+        .map((p) => p.name)
+        .sort();
+      assert.deepEqual(declared, inPath, `${method} ${path}: path parameters`);
+      assert.ok(Object.keys(op.responses).length > 0 && op.operationId, `${method} ${path}`);
+    }
+  const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+    (m) => Object.values(m).map((op) => op.operationId),
+  );
+  assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
   assert.equal(doc.paths['/v1/fleets/{fleet}/predict'].post.security[0].bearer[0], 'predict');
   assert.ok(doc.paths['/v1/fleets/{fleet}/predict'].post.requestBody.content['application/json'].schema);
   assert.deepEqual(Object.keys(doc.paths['/v1/fleets/{fleet}/data'].post.requestBody.content), [
