@@ -20,7 +20,7 @@ export interface RunningServer {
   /** `http://host:port` actually bound. */
   readonly url: string;
   readonly app: AimassApp;
-  /** Stops accepting, answers in-flight requests, closes. Safe to call twice. */
+  /** Stops accepting, answers in-flight requests, closes (the store stays open: the caller owns it). Safe to call twice. */
   close(): Promise<void>;
 }
 
