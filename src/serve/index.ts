@@ -56,6 +56,7 @@ export type { BundleCacheOptions, ServedModel } from './bundle-cache.ts';
 export { BundleCache, FALLBACK_KEY, UNKNOWN_KEY_REASON } from './bundle-cache.ts';
 export { statusForCode, toHttpError } from './http-errors.ts';
 export { ServeMetrics } from './metrics.ts';
+export { modelRef, mostProbable, probabilityRow, toNullableNumbers } from './model-output.ts';
 export type {
   AppOptions,
   CacheOptions,
