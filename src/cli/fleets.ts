@@ -2,8 +2,9 @@ import { stringify as toYaml } from 'yaml';
 import type { Store } from '../store/store.ts';
 import type { Run, RunProgress } from '../store/types.ts';
 import { FALLBACK_KEY } from '../train/entity-result.ts';
-import { defineCommand, defineGroup } from './command.ts';
+import { type CommandContext, defineCommand, defineGroup } from './command.ts';
 import { formatCount, formatMillis, formatTable, formatTime } from './format.ts';
+import { remoteClient } from './remote.ts';
 import { fleetSpec } from './serving.ts';
 
 /** Key pages read by `fleets show` (1000 keys each); beyond that the counts say "at least". */
@@ -18,32 +19,72 @@ async function latestRun(
   return { run, progress: (await store.runProgress(run.id)) ?? null };
 }
 
+interface FleetRow {
+  name: string;
+  specVersion: number | null;
+  createdAt: number;
+  task: string | null;
+  latestRun: { id: number; status: string; keysDone: number | null; keysTotal: number } | null;
+}
+
+async function localFleets(ctx: CommandContext): Promise<FleetRow[]> {
+  const store = await ctx.openStore({ mustExist: true });
+  const items: FleetRow[] = [];
+  for (const fleet of await store.listFleets()) {
+    const spec = await store.getSpec(fleet.name);
+    const latest = await latestRun(store, fleet.name);
+    items.push({
+      ...fleet,
+      task: taskOf(spec?.spec),
+      latestRun: latest && {
+        id: latest.run.id,
+        status: latest.run.status,
+        keysDone: latest.progress?.keysDone ?? null,
+        keysTotal: latest.run.keyCount,
+      },
+    });
+  }
+  return items;
+}
+
+/** Through the API: one request for the list, two per fleet (spec and latest run). */
+async function remoteFleets(ctx: CommandContext, url: string): Promise<FleetRow[]> {
+  const client = remoteClient(ctx, url);
+  const items: FleetRow[] = [];
+  for (const fleet of (await client.listFleets()).items) {
+    const [detail, runs] = await Promise.all([
+      client.getFleet(fleet.name),
+      client.listRuns(fleet.name, { limit: 1 }),
+    ]);
+    const run = runs.items[0];
+    const progress = run ? (await client.getRun(run.id)).progress : null;
+    items.push({
+      ...fleet,
+      task: taskOf(detail.spec),
+      latestRun: run
+        ? { id: run.id, status: run.status, keysDone: progress?.keysDone ?? null, keysTotal: run.keyCount }
+        : null,
+    });
+  }
+  return items;
+}
+
+function taskOf(spec: unknown): string | null {
+  const task = (spec as { task?: unknown } | null | undefined)?.task;
+  return typeof task === 'string' ? task : null;
+}
+
 const fleetsList = defineCommand({
   name: 'fleets ls',
   summary: 'every fleet with its task, spec version and latest run',
-  usage: 'fleets ls',
+  usage: 'fleets ls [--url URL]',
+  remote: true,
   options: {},
-  examples: ['aimass fleets ls', 'aimass fleets ls --json'],
+  examples: ['aimass fleets ls', 'aimass fleets ls --url http://127.0.0.1:8080 --json'],
   async run(ctx) {
-    const store = await ctx.openStore({ mustExist: true });
-    const items = [];
-    for (const fleet of await store.listFleets()) {
-      const spec = await store.getSpec(fleet.name);
-      const task = (spec?.spec as { task?: string } | undefined)?.task ?? null;
-      const latest = await latestRun(store, fleet.name);
-      items.push({
-        ...fleet,
-        task,
-        latestRun: latest && {
-          id: latest.run.id,
-          status: latest.run.status,
-          keysDone: latest.progress?.keysDone ?? null,
-          keysTotal: latest.run.keyCount,
-        },
-      });
-    }
+    const items = ctx.url !== undefined ? await remoteFleets(ctx, ctx.url) : await localFleets(ctx);
     if (ctx.json) ctx.emit({ items });
-    else if (items.length === 0) ctx.out(`no fleets in ${ctx.dataDir}`);
+    else if (items.length === 0) ctx.out(ctx.url ? `no fleets on ${ctx.url}` : `no fleets in ${ctx.dataDir}`);
     else
       ctx.out(
         formatTable(

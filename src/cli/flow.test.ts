@@ -127,6 +127,29 @@ test('models ls / show / history, with filters and --json', async () => {
     [['dev-small', 'too_few_rows']],
   );
 
+  const good = await cliJson<{ items: { key: string }[] }>([
+    'models',
+    'ls',
+    '--fleet',
+    'turbines',
+    '--metric',
+    'rmse>=0',
+  ]);
+  assert.equal(good.value.items.length, 7); // every model with an rmse: not the empty fallback marker
+  assert.ok(good.value.items.every((m) => m.key !== 'dev-small'));
+  const none = await cliJson<{ items: unknown[] }>([
+    'models',
+    'ls',
+    '--fleet',
+    'turbines',
+    '--metric',
+    'rmse<0',
+  ]);
+  assert.equal(none.value.items.length, 0);
+  const badMetric = await cli(['models', 'ls', '--fleet', 'turbines', '--metric', 'rmse~1']);
+  assert.equal(badMetric.code, 2);
+  assert.match(badMetric.stderr, /--metric must look like NAME<OP>NUMBER/);
+
   const paged = await cliJson<{ items: unknown[]; nextCursor: string }>([
     'models',
     'ls',
@@ -265,6 +288,16 @@ test('predict --url asks a running server and prints the same answer', async () 
       ]);
       assert.equal(remote.code, 0, remote.stderr);
       assert.deepEqual(remote.value, local.value);
+    }
+    for (const argv of [
+      ['models', 'ls', '--fleet', 'turbines', '--status', 'champion', '--metric', 'rmse >= 0'],
+      ['models', 'history', '--fleet', 'turbines', '--key', 'dev-0000003'],
+      ['fleets', 'ls'],
+    ]) {
+      const local = await cliJson(argv);
+      const remote = await runJson([...argv, '--url', server.url]);
+      assert.equal(remote.code, 0, remote.stderr);
+      assert.deepEqual(remote.value, local.value, argv.join(' '));
     }
     const missing = await runCli([
       'predict',
@@ -505,13 +538,24 @@ test('bad input: exit 1 with the code and the file/field; usage errors: exit 2',
     assert.equal(run.code, 2, argv.join(' '));
     assert.match(run.stderr, /^aimass[ :]/);
   }
-  const remote = await cli(['models', 'ls', '--fleet', 'turbines', '--url', 'http://127.0.0.1:9']);
+  const remote = await cli([
+    'models',
+    'show',
+    '--fleet',
+    'turbines',
+    '--key',
+    'k',
+    '--url',
+    'http://127.0.0.1:9',
+  ]);
   assert.equal(remote.code, 1);
   assert.match(
     remote.stderr,
-    /--url is not supported by "aimass models ls" yet; .* \[UNAVAILABLE; field url\]/,
+    /--url is not supported by "aimass models show" yet; .* \[UNAVAILABLE; field url\]/,
   );
-  const envUrl = await runCli(['fleets', 'ls', '--data-dir', dataDir], { AIMASS_URL: 'http://127.0.0.1:9' });
+  const envUrl = await runCli(['fleets', 'show', 'turbines', '--data-dir', dataDir], {
+    AIMASS_URL: 'http://127.0.0.1:9',
+  });
   assert.equal(envUrl.code, 0, envUrl.stderr); // AIMASS_URL does not redirect local-only commands
   const unreachable = await cli([
     'predict',

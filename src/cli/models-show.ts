@@ -5,7 +5,8 @@ import type { ModelInfo, ModelRecord } from '../store/types.ts';
 import { FALLBACK_KEY } from '../train/entity-result.ts';
 import { defineCommand } from './command.ts';
 import { formatCount, formatNumber, formatTime } from './format.ts';
-import { modelTable } from './models-list.ts';
+import { type ModelRow, metricColumn, modelTable } from './models-list.ts';
+import { remoteClient } from './remote.ts';
 import { fleetSpec } from './serving.ts';
 
 const KEY_OPTIONS = {
@@ -94,17 +95,29 @@ export const modelsHistoryCommand = defineCommand({
   name: 'models history',
   summary: 'every version of one key, newest first',
   usage: 'models history --fleet NAME --key KEY',
+  remote: true,
   options: KEY_OPTIONS,
-  examples: ['aimass models history --fleet turbines --key dev-0000001'],
+  examples: [
+    'aimass models history --fleet turbines --key dev-0000001',
+    'aimass models history --fleet turbines --key dev-0000001 --url http://127.0.0.1:8080',
+  ],
   async run(ctx) {
     const fleet = ctx.requireString('fleet');
     const key = ctx.requireString('key');
-    const store = await ctx.openStore({ mustExist: true });
-    const { spec } = await fleetSpec(store, fleet);
-    const items = await store.history(fleet, key);
+    let items: ModelRow[];
+    let selection: string;
+    if (ctx.url !== undefined) {
+      const client = remoteClient(ctx, ctx.url);
+      selection = metricColumn((await client.getFleet(fleet)).spec?.metric);
+      items = (await client.getModel(fleet, key)).history;
+    } else {
+      const store = await ctx.openStore({ mustExist: true });
+      selection = metricColumn((await fleetSpec(store, fleet)).spec.metric);
+      items = await store.history(fleet, key);
+    }
     if (ctx.json) ctx.emit({ fleet, key, items });
     else if (items.length === 0) ctx.out(`no versions of key "${key}" in fleet "${fleet}"`);
-    else ctx.out(modelTable(items, spec.metric === 'none' ? 'score' : spec.metric));
+    else ctx.out(modelTable(items, selection));
     return 0;
   },
 });
