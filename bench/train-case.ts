@@ -14,10 +14,10 @@ import { trainFleet } from '../src/train/run-fleet.ts';
 import { FEATURES } from './lib/per-device.ts';
 import { sqliteBytes } from './lib/sqlite-size.ts';
 
-export const FLEET = 'bench';
+const FLEET = 'bench';
 
 /** The fleet spec of the train benchmark: small fixed candidates so the run measures the engine. */
-export const TRAIN_SPEC = {
+const TRAIN_SPEC = {
   name: FLEET,
   key: 'device_id',
   time: 'ts',
