@@ -251,6 +251,13 @@ async function runForecastCase(reporter: Reporter, seriesCount: number): Promise
       models_per_cpu_s: loop.series / loop.cpuSeconds,
       load_avg: loadAverage(),
     },
+    {
+      ...base,
+      metric: 'series_per_s',
+      value: rate,
+      unit: '1/s',
+      note: 'same as models_per_s (BASELINE.md says series/s)',
+    },
     ratioFigure(base, 'baseline_ratio', rate, row),
     {
       ...base,
