@@ -161,7 +161,7 @@ function sum<T>(items: readonly T[], get: (item: T) => number): number {
  * on every stored column (not only the listed features), so other columns, such as a second
  * target, would leak into the models and be required at prediction time.
  */
-function specColumns(spec: FleetSpec, frame: Frame): Frame {
+export function specColumns(spec: FleetSpec, frame: Frame): Frame {
   if (spec.features === 'auto') return frame;
   const names = [spec.key, spec.time, spec.target, ...spec.features].filter((n): n is string => n !== null);
   return selectColumns(frame, [...new Set(names)]);

@@ -1,9 +1,11 @@
 import { AimassError } from '../core/errors.ts';
-import { validateFleetSpec } from '../train/spec.ts';
+import type { Store } from '../store/store.ts';
+import { type FleetSpec, validateFleetSpec } from '../train/spec.ts';
 import { defineCommand, UsageError } from './command.ts';
 import { formatCount, formatMillis } from './format.ts';
 import { type FileImport, type ImportResult, importFiles, readSpecFile } from './import-files.ts';
 import { TIME_UNITS } from './read-table.ts';
+import { importRemote } from './remote-import.ts';
 
 export const IMPORT_OPTIONS = {
   'time-unit': {
@@ -19,6 +21,7 @@ export const importCommand = defineCommand({
   summary: "store a CSV/NDJSON file's rows per entity (creates the fleet)",
   usage: 'import [--fleet NAME] --spec spec.yaml FILE...   (or --fleet NAME FILE... for an existing fleet)',
   positionals: [1, 1000],
+  remote: true,
   options: {
     fleet: { type: 'string', value: 'NAME', description: 'fleet name (default: the spec\'s "name")' },
     spec: {
@@ -35,40 +38,51 @@ export const importCommand = defineCommand({
   examples: [
     'aimass import --spec spec.yaml fleet.csv',
     'aimass import --fleet turbines more-data.ndjson --time-unit milliseconds',
+    'aimass import --spec spec.yaml fleet.csv --url http://127.0.0.1:8080',
   ],
   async run(ctx) {
-    const store = await ctx.openStore({ mustExist: false });
     const specPath = ctx.string('spec');
-    let fleetName = ctx.string('fleet');
-    let spec = specPath === undefined ? undefined : await readSpecFile(specPath);
-    if (spec && fleetName !== undefined && fleetName !== spec.name)
+    const fleetOption = ctx.string('fleet');
+    const given = specPath === undefined ? undefined : await readSpecFile(specPath);
+    if (given && fleetOption !== undefined && fleetOption !== given.name)
       throw new AimassError(
         'SPEC_INVALID',
-        `--fleet "${fleetName}" differs from the spec's name "${spec.name}" in ${specPath}`,
+        `--fleet "${fleetOption}" differs from the spec's name "${given.name}" in ${specPath}`,
         { field: 'name', file: specPath },
       );
-    if (!spec) {
-      if (fleetName === undefined) throw new UsageError('--spec or --fleet is required');
-      const current = await store.getSpec(fleetName);
-      if (!current)
-        throw new AimassError(
-          (await store.getFleet(fleetName)) ? 'SPEC_INVALID' : 'FLEET_NOT_FOUND',
-          `fleet "${fleetName}" has no spec yet: pass --spec spec.yaml (aimass init writes one)`,
-          { fleet: fleetName },
-        );
-      spec = validateFleetSpec(current.spec);
-    }
-    fleetName = spec.name;
+    if (!given && fleetOption === undefined) throw new UsageError('--spec or --fleet is required');
     const timeUnit = ctx.choice('time-unit', TIME_UNITS);
-    const result = await importFiles(store, spec, ctx.positionals, {
-      timeUnit,
-      onFile: ctx.json ? undefined : (file) => ctx.out(fileReport(file)),
-    });
+    const onFile = ctx.json ? undefined : (file: FileImport) => ctx.out(fileReport(file));
+    let result: ImportResult;
+    if (ctx.url !== undefined) {
+      result = await importRemote(ctx, ctx.url, {
+        fleet: fleetOption,
+        spec: given,
+        files: ctx.positionals,
+        timeUnit,
+        onFile,
+      });
+    } else {
+      const store = await ctx.openStore({ mustExist: false });
+      const spec = given ?? (await storedSpec(store, fleetOption as string));
+      result = await importFiles(store, spec, ctx.positionals, { timeUnit, onFile });
+    }
     if (ctx.json) ctx.emit(result);
     else ctx.out(importSummary(result));
     return 0;
   },
 });
+
+async function storedSpec(store: Store, fleet: string): Promise<FleetSpec> {
+  const current = await store.getSpec(fleet);
+  if (!current)
+    throw new AimassError(
+      (await store.getFleet(fleet)) ? 'SPEC_INVALID' : 'FLEET_NOT_FOUND',
+      `fleet "${fleet}" has no spec yet: pass --spec spec.yaml (aimass init writes one)`,
+      { fleet },
+    );
+  return validateFleetSpec(current.spec);
+}
 
 export function fileReport(file: FileImport): string {
   const lines = [

@@ -24,7 +24,7 @@ export function formatProgress(progress: TrainProgress, elapsedMs: number, bar: 
     `${formatCount(entitiesDone)}/${formatCount(entitiesTotal)} entities (${Math.floor(fraction * 100)}%)`,
     `${progress.modelsPerSecond.toFixed(1)} models/s`,
     `ETA ${eta}`,
-    `fallbacks ${formatCount(progress.fallbacks)}`,
+    `fallbacks ${Number.isNaN(progress.fallbacks) ? '?' : formatCount(progress.fallbacks)}`,
     `failures ${formatCount(progress.failures)}`,
     `elapsed ${formatMillis(elapsedMs)}`,
   ].join('  ');

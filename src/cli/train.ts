@@ -9,9 +9,18 @@ import { type TrainProgress, type TrainSummary, trainFleet } from '../train/run-
 import { type CommandContext, defineCommand, UsageError } from './command.ts';
 import { formatCount, formatMillis } from './format.ts';
 import { fileReport, IMPORT_OPTIONS, importSummary } from './import.ts';
-import { ensureFleet, type ImportResult, importFiles, readSpecFile } from './import-files.ts';
+import {
+  ensureFleet,
+  type FileImport,
+  type ImportResult,
+  importFiles,
+  readSpecFile,
+} from './import-files.ts';
 import { ProgressReporter } from './progress.ts';
 import { TIME_UNITS } from './read-table.ts';
+import { remoteClient } from './remote.ts';
+import { importRemote, remoteSpec } from './remote-import.ts';
+import { trainRemote } from './remote-train.ts';
 
 /** Pages of fallback events read for the summary (1000 each); beyond that counts are "at least". */
 const MAX_EVENT_PAGES = 100;
@@ -31,7 +40,9 @@ export interface TrainReport extends TrainSummary {
 export const trainCommand = defineCommand({
   name: 'train',
   summary: 'train (or resume training) one model per entity, with progress',
-  usage: 'train --fleet NAME [--threads N] [--keys k1,k2]   |   train --spec spec.yaml --data FILE',
+  usage:
+    'train --fleet NAME [--threads N] [--keys k1,k2]   |   train --spec spec.yaml --data FILE   (--url URL: on a server)',
+  remote: true,
   options: {
     fleet: { type: 'string', value: 'NAME', description: 'the fleet to train (data imported before)' },
     spec: {
@@ -62,6 +73,7 @@ export const trainCommand = defineCommand({
     'aimass train --fleet turbines',
     'aimass train --spec spec.yaml --data fleet.csv --threads 2',
     'aimass train --fleet turbines --keys dev-0000001,dev-0000002 --json',
+    'aimass train --fleet turbines --url http://127.0.0.1:8080',
   ],
   async run(ctx) {
     const specPath = ctx.string('spec');
@@ -76,30 +88,37 @@ export const trainCommand = defineCommand({
       .filter((k) => k !== '');
     if (keys !== undefined && keys.length === 0) throw new UsageError('--keys lists no key');
     const timeUnit = ctx.choice('time-unit', TIME_UNITS);
-    const store = await ctx.openStore({ mustExist: specPath === undefined });
     let fleet = ctx.string('fleet');
-    let imported: ImportResult | null = null;
-    if (specPath !== undefined) {
-      const spec = await readSpecFile(specPath);
-      if (fleet !== undefined && fleet !== spec.name)
-        throw new AimassError(
-          'SPEC_INVALID',
-          `--fleet "${fleet}" differs from the spec's name "${spec.name}"`,
-          {
-            field: 'name',
-            file: specPath,
-          },
-        );
-      fleet = spec.name;
+    const spec = specPath === undefined ? undefined : await readSpecFile(specPath);
+    if (spec && fleet !== undefined && fleet !== spec.name)
+      throw new AimassError(
+        'SPEC_INVALID',
+        `--fleet "${fleet}" differs from the spec's name "${spec.name}"`,
+        {
+          field: 'name',
+          file: specPath,
+        },
+      );
+    fleet = spec?.name ?? fleet;
+    if (fleet === undefined) throw new UsageError('--fleet (or --spec) is required');
+    const onFile = ctx.json ? undefined : (file: FileImport) => ctx.err(fileReport(file));
+    if (ctx.url !== undefined) {
+      if (threads !== undefined) throw new UsageError('--threads applies to local training only');
+      let imported: ImportResult | null = null;
       if (dataPath !== undefined) {
-        imported = await importFiles(store, spec, [dataPath], {
-          timeUnit,
-          onFile: ctx.json ? undefined : (file) => ctx.err(fileReport(file)),
-        });
+        imported = await importRemote(ctx, ctx.url, { spec, files: [dataPath], timeUnit, onFile });
+        if (!ctx.json) ctx.err(importSummary(imported));
+      } else if (spec) await remoteSpec(remoteClient(ctx, ctx.url), fleet, spec);
+      return trainRemote(ctx, ctx.url, fleet, keys, imported);
+    }
+    const store = await ctx.openStore({ mustExist: spec === undefined });
+    let imported: ImportResult | null = null;
+    if (spec !== undefined) {
+      if (dataPath !== undefined) {
+        imported = await importFiles(store, spec, [dataPath], { timeUnit, onFile });
         if (!ctx.json) ctx.err(importSummary(imported));
       } else await ensureFleet(store, spec);
     }
-    if (fleet === undefined) throw new UsageError('--fleet (or --spec) is required');
     if (!(await store.getFleet(fleet)))
       throw new AimassError('FLEET_NOT_FOUND', `fleet "${fleet}" does not exist (aimass import creates it)`, {
         fleet,
