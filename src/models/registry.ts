@@ -13,6 +13,8 @@ import { mlpClassifier, mlpRegressor } from './mlp.ts';
 import { gaussianNbEstimator } from './naive-bayes.ts';
 import { decisionTreeClassifier, decisionTreeRegressor } from './tree/decision-tree.ts';
 import { hgbClassifier, hgbRegressor } from './tree/hgb.ts';
+import { isolationForest } from './tree/isolation-forest.ts';
+import { randomForestClassifier, randomForestRegressor } from './tree/random-forest.ts';
 
 /** Every tabular estimator by its stable name (the name stored in bundles). */
 const estimatorList: readonly AnyEstimator[] = [
@@ -27,8 +29,11 @@ const estimatorList: readonly AnyEstimator[] = [
   kmeansEstimator,
   decisionTreeRegressor,
   decisionTreeClassifier,
+  randomForestRegressor,
+  randomForestClassifier,
   hgbRegressor,
   hgbClassifier,
+  isolationForest,
   mlpRegressor,
   mlpClassifier,
 ];

@@ -104,14 +104,16 @@ export interface Store {
   markShardRunning(runId: number, shard: number): Promise<boolean>;
   /**
    * Inserts the shard's models (run id and shard recorded on each), records `failures` as
-   * `train_failed` events and marks the shard done — all in ONE transaction. A shard already done
-   * writes nothing (`alreadyDone`); a cancelled run throws `CANCELLED` and writes nothing.
+   * `train_failed` events and `events` (the shard's decisions, with this run's id) — all in ONE
+   * transaction with the done mark. A shard already done writes nothing (`alreadyDone`); a
+   * cancelled run throws `CANCELLED` and writes nothing.
    */
   markShardDone(
     runId: number,
     shard: number,
     models: readonly NewModel[],
     failures?: readonly KeyFailure[],
+    events?: readonly NewEvent[],
   ): Promise<ShardDoneResult>;
   /** The whole shard failed this attempt (it may be retried). No-op if already done. */
   markShardFailed(runId: number, shard: number, error: string): Promise<void>;

@@ -14,6 +14,9 @@ import { fallbackResult } from './fallback-result.ts';
 import type { FleetPlan } from './fleet-plan.ts';
 import { planTrials } from './search.ts';
 
+/** Validation windows (rolling origins) a forecast candidate is scored on, at most. */
+const VALIDATION_WINDOWS = 3;
+
 /**
  * The series of one entity in time order with gaps filled by linear interpolation (ends by the
  * nearest value); NaN only when every value is missing.
@@ -34,8 +37,8 @@ export function interpolatedSeries(values: Float64Array): Float64Array {
 }
 
 /**
- * Trains one series of a forecast fleet. Holdouts are time-ordered: candidates are fitted on all
- * but the last 2·h points and scored on the next h (validation); the winner is refitted on all but
+ * Trains one series of a forecast fleet. Holdouts are time-ordered: candidates are scored on up to three
+ * rolling validation windows of h points before the last h (each fitted on all points before it); the winner is refitted on all but
  * the last h and scored on them (test); the served model is then refitted on the whole series so
  * its forecasts start where the data ends. Seasonal naive is the baseline every series starts with.
  * Series too short for that (or under `minRows`) are served by seasonal naive / naive fitted on
@@ -60,16 +63,27 @@ export function trainForecastEntity(key: string, frame: Frame, plan: FleetPlan, 
   let best: { forecaster: AnyForecaster; params: Record<string, unknown>; score: number } | null = null;
   let baselineScore = Number.NaN;
   if (!shortSeries) {
-    const fitEnd = rows - 2 * horizon;
-    const train = y.subarray(0, fitEnd);
-    const truth = y.subarray(fitEnd, fitEnd + horizon);
+    // Rolling origins: up to three validation windows of h points before the test window, each
+    // scored by a fit on everything before it; the mean decides (one window is too noisy to choose by).
+    const windows = Math.max(
+      1,
+      Math.min(VALIDATION_WINDOWS, Math.floor((rows - 2 * horizon - 2 * period) / horizon) + 1),
+    );
+    const validate = (forecaster: AnyForecaster, params: Record<string, unknown>): number => {
+      let total = 0;
+      for (let w = 0; w < windows; w++) {
+        const fitEnd = rows - 2 * horizon - w * horizon;
+        const state = forecaster.fit(y.subarray(0, fitEnd), params, rng.fork());
+        total += metric.compute(y.subarray(fitEnd, fitEnd + horizon), forecaster.forecast(state, horizon));
+      }
+      return total / windows;
+    };
     const started = performance.now();
     for (const trial of planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
       const trialStarted = performance.now();
       try {
         const forecaster = getForecaster(trial.algorithm);
-        const state = forecaster.fit(train, trial.params, rng.fork());
-        const value = metric.compute(truth, forecaster.forecast(state, horizon));
+        const value = validate(forecaster, trial.params);
         trials.push({
           algorithm: trial.algorithm,
           params: trial.params,

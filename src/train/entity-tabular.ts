@@ -100,8 +100,11 @@ export function trainTabularEntity(
   if (design.data.y.length === 0)
     return fallbackResult(base, 'no_target_values', { rows }, trials, null, smallChoice());
 
-  let best: { estimator: AnyEstimator; params: Record<string, unknown>; score: number } | null = null;
-  let baselineScore = Number.NaN;
+  // Written by the trial callback; a holder object keeps TypeScript's narrowing honest.
+  const search: {
+    best: { estimator: AnyEstimator; params: Record<string, unknown>; score: number } | null;
+    baseline: number;
+  } = { best: null, baseline: Number.NaN };
   const evaluate = (trial: Trial): number => {
     const trialStarted = performance.now();
     try {
@@ -114,9 +117,9 @@ export function trainTabularEntity(
         score: value,
         millis: performance.now() - trialStarted,
       });
-      if (trial.algorithm.startsWith('baseline-')) baselineScore = value;
-      if (!best || isBetter(metric, value, best.score))
-        best = { estimator, params: trial.params, score: value };
+      if (trial.algorithm.startsWith('baseline-')) search.baseline = value;
+      if (!search.best || isBetter(metric, value, search.best.score))
+        search.best = { estimator, params: trial.params, score: value };
       return value;
     } catch (error) {
       trials.push({
@@ -135,6 +138,7 @@ export function trainTabularEntity(
     (a, b) => isBetter(metric, a, b),
     () => performance.now() - started > spec.budget.maxMillis,
   );
+  const { best, baseline: baselineScore } = search;
   if (!best || Number.isNaN(best.score))
     return fallbackResult(
       base,

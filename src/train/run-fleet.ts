@@ -3,7 +3,7 @@ import type { Frame } from '../data/frame.ts';
 import { groupByKey } from '../data/group.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Store } from '../store/store.ts';
-import type { KeyFailure, NewModel, Run } from '../store/types.ts';
+import type { KeyFailure, NewEvent, NewModel, Run } from '../store/types.ts';
 import { trainFallbacks } from './fallback-training.ts';
 import { frameColumns, planFleet } from './fleet-plan.ts';
 import { frameBuffers } from './frame-transfer.ts';
@@ -110,7 +110,8 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   if (keys.length === 0)
     throw new AimassError('DATA_INVALID', `fleet "${fleet}" has no data to train on`, { fleet });
 
-  const sample = await entityRows(store, fleet, keys[0], spec);
+  // Plan (and so check the spec against the data's columns) before anything reads by those columns.
+  const sample = await store.readRows(fleet, keys[0]);
   const plan = planFleet(spec, specVersion.version, frameColumns(sample));
   let run =
     options.resume === false
@@ -118,6 +119,19 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
       : await findResumableRun(store, fleet, specVersion.version, keys.length);
   const resumed = run !== undefined;
   if (!run) {
+    // An unfinished run of another spec version or key set is superseded: cancel it, so no run
+    // stays 'running' forever.
+    for (const stale of (await store.listRuns(fleet, { limit: 20 })).items.filter(
+      (r) => r.status === 'running',
+    )) {
+      await store.cancelRun(stale.id);
+      await store.appendEvent(fleet, {
+        kind: 'run_superseded',
+        runId: stale.id,
+        reason: 'a new run started before this one finished (spec or keys changed)',
+        numbers: { keys: stale.keyCount },
+      });
+    }
     const shards = [];
     for (let i = 0; i < keys.length; i += spec.shardSize)
       shards.push({ keys: keys.slice(i, i + spec.shardSize) });
@@ -210,20 +224,20 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
         const keyFailures: KeyFailure[] = output.results
           .filter((r) => r.failure !== null && r.decision.outcome === 'fallback')
           .map((r) => ({ key: r.key, reason: r.failure as string }));
-        const result = await store.markShardDone(runId, shard, models, keyFailures);
+        // Decisions other than "own model chosen" are events, committed with the shard itself.
+        const decisions: NewEvent[] = output.results
+          .filter((r) => r.decision.outcome !== 'local')
+          .map((r) => ({
+            kind: r.decision.outcome === 'fallback' ? 'fallback' : 'baseline',
+            key: r.key,
+            runId,
+            reason: r.decision.reason,
+            numbers: r.decision.numbers,
+          }));
+        const result = await store.markShardDone(runId, shard, models, keyFailures, decisions);
         options.onShardCommitted?.(models.map((m) => m.key));
         if (!result.alreadyDone) {
-          for (const r of output.results) {
-            if (r.decision.outcome === 'local') continue;
-            if (r.decision.outcome === 'fallback') fallbacks++;
-            await store.appendEvent(fleet, {
-              kind: r.decision.outcome === 'fallback' ? 'fallback' : 'baseline',
-              key: r.key,
-              runId,
-              reason: r.decision.reason,
-              numbers: r.decision.numbers,
-            });
-          }
+          fallbacks += decisions.filter((d) => d.kind === 'fallback').length;
           failures += keyFailures.length;
           entitiesDone += models.length;
         }

@@ -52,7 +52,7 @@ export interface FleetSpec {
   budget: {
     /** Maximum trials (candidate configurations) per entity, baseline included. Default 12. */
     maxTrials: number;
-    /** Soft per-entity time budget in ms; search stops after the trial that crosses it. Default 200. */
+    /** Soft per-entity time cap in ms (a safety net: hitting it makes the choice depend on machine speed); search stops after the trial that crosses it. Default 1000. */
     maxMillis: number;
   };
   /** Entities with fewer rows get the fallback model. Default 30. */
@@ -338,7 +338,7 @@ export function validateFleetSpec(input: unknown): FleetSpec {
     metric,
     budget: {
       maxTrials: num(budgetObject, 'maxTrials', 'budget.maxTrials', 12, 1, 1000, true),
-      maxMillis: num(budgetObject, 'maxMillis', 'budget.maxMillis', 200, 1, 3_600_000),
+      maxMillis: num(budgetObject, 'maxMillis', 'budget.maxMillis', 1000, 1, 3_600_000),
     },
     minRows: num(input, 'minRows', 'minRows', 30, 1, 1e9, true),
     fallback: {

@@ -310,9 +310,7 @@ test('a spec naming an unknown algorithm or column fails with SPEC_INVALID namin
   assert.equal((await store.listModels('bad')).items.length, 0);
 });
 
-test('an unknown time column fails with SPEC_INVALID naming "time"', {
-  todo: 'engine bug: trainFleet time-sorts the first entity (groupByKey) before planFleet checks columns: COLUMN_NOT_FOUND',
-}, async () => {
+test('an unknown time column fails with SPEC_INVALID naming "time"', async () => {
   const { store, queue } = engine;
   const frame = csvFrame(truncateKeys(csv, new Set(allKeys.slice(2)), 0), [
     'device_id',
@@ -330,9 +328,7 @@ test('an unknown time column fails with SPEC_INVALID naming "time"', {
   assert.equal((await store.listRuns('badtime')).items.length, 0);
 });
 
-test('models learn only from spec.features: no leakage from other columns, servable from their input columns', {
-  todo: 'engine bug: fitDesign feeds every numeric column (here target_reg) to the model, not spec.features',
-}, async () => {
+test('models learn only from spec.features: no leakage from other columns, servable from their input columns', async () => {
   const { store, queue } = engine;
   // The classification fleet with target_reg (the noisy number target_cls thresholds) left in the data.
   await createFleet(
@@ -360,6 +356,7 @@ test('models learn only from spec.features: no leakage from other columns, serva
   );
   await trainFleet({ store, queue, fleet: 'leak', threads: 0 });
   for (const model of await allModels(store, 'leak', { status: 'champion', fallback: false })) {
+    if (model.key.startsWith('__')) continue; // the fleet's own fallback models have no entity rows
     const record = await store.getChampion('leak', model.key);
     const predictor = loadPredictor(record?.bundle as Uint8Array);
     assert.deepEqual(

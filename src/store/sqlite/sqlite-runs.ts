@@ -1,6 +1,7 @@
 import { AimassError, paramError } from '../../core/errors.ts';
 import type {
   KeyFailure,
+  NewEvent,
   NewModel,
   NewRun,
   Page,
@@ -187,6 +188,7 @@ export function markShardDoneRows(
   shard: number,
   models: readonly NewModel[],
   failures: readonly KeyFailure[],
+  events: readonly NewEvent[] = [],
 ): ShardDoneResult {
   const state = shardState(ctx, runId, shard);
   if (state.status === 'done') return { inserted: 0, alreadyDone: true };
@@ -197,12 +199,34 @@ export function markShardDoneRows(
     });
   insertModelRows(ctx, state.fleet_id, models, runId, shard);
   const now = Date.now();
-  if (failures.length > 0) {
-    const event = ctx.sql.get(`INSERT INTO events (fleet_id, kind, key, run_id, reason, numbers, created_at)
-      VALUES (?, 'train_failed', ?, ?, ?, ?, ?)`);
-    const numbers = JSON.stringify({ shard });
-    for (const failure of failures)
-      event.run(state.fleet_id, checkKey(failure.key), runId, failure.reason, numbers, now);
+  const all: NewEvent[] = [
+    ...failures.map((failure) => ({
+      kind: 'train_failed',
+      key: failure.key,
+      reason: failure.reason,
+      numbers: { shard },
+    })),
+    ...events,
+  ];
+  if (all.length > 0) {
+    const insert = ctx.sql.get(`INSERT INTO events (fleet_id, kind, key, run_id, reason, numbers, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    for (const event of all) {
+      if (typeof event.kind !== 'string' || event.kind.length === 0)
+        throw new AimassError('PARAM_INVALID', 'store: event kind must be a non-empty string', {
+          field: 'kind',
+        });
+      const key = event.key === undefined || event.key === null ? null : checkKey(event.key);
+      insert.run(
+        state.fleet_id,
+        event.kind,
+        key,
+        runId,
+        String(event.reason),
+        JSON.stringify(event.numbers ?? {}),
+        now,
+      );
+    }
   }
   ctx.sql
     .get(`UPDATE shards SET status = 'done', model_count = ?, failure_count = ?, error = NULL, updated_at = ?

@@ -363,8 +363,11 @@ export class SqliteStore implements Store {
     shard: number,
     models: readonly NewModel[],
     failures: readonly KeyFailure[] = [],
+    events: readonly NewEvent[] = [],
   ): Promise<ShardDoneResult> {
-    return this.write('markShardDone', (ctx) => markShardDoneRows(ctx, runId, shard, models, failures));
+    return this.write('markShardDone', (ctx) =>
+      markShardDoneRows(ctx, runId, shard, models, failures, events),
+    );
   }
 
   async markShardFailed(runId: number, shard: number, error: string): Promise<void> {
