@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { AimassError, isAimassError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelRecord } from '../store/types.ts';
+import { FALLBACK_KEY } from '../train/entity-result.ts';
 import type { Predictor } from '../train/predictor.ts';
 import type { ServeMetrics } from './metrics.ts';
 
-/** Reserved key under which a fleet stores its fallback model. */
-export const FALLBACK_KEY = '__fallback__';
+export { FALLBACK_KEY };
 /** Fallback reason for a key that has no model record at all. */
 export const UNKNOWN_KEY_REASON = 'unknown_key';
 
