@@ -97,6 +97,7 @@ test('train runs to done with a fallback for the small entity, and prints a summ
   assert.match(run.stdout, /run 1 of fleet "turbines": done/);
   assert.match(run.stdout, /entities {3}7\/7/);
   assert.match(run.stdout, /fallbacks {2}1 \(too_few_rows 1\)/);
+  assert.match(run.stdout, /models {5}7 written by the run/);
   assert.match(run.stdout, /resumed {4}no/);
   // Not a terminal: progress is plain lines on stderr.
   assert.match(run.stderr, /train: {2}7\/7 entities \(100%\)/);

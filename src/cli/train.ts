@@ -31,6 +31,8 @@ export interface TrainReport extends TrainSummary {
   readonly fallbacksByReason: Record<string, number>;
   /** True when more fallback events exist than were counted. */
   readonly fallbacksTruncated: boolean;
+  /** Model versions the whole run committed (fallback markers included). */
+  readonly modelsWritten: number;
   /** Keys that failed to train in the whole run, with the first reasons. */
   readonly keyFailures: number;
   readonly failureExamples: { key: string | null; reason: string }[];
@@ -259,6 +261,7 @@ async function buildReport(
     ...summary,
     fallbacksByReason,
     fallbacksTruncated: cursor !== null,
+    modelsWritten: runProgress?.modelsWritten ?? summary.entitiesDone,
     keyFailures: runProgress?.keyFailures ?? summary.failures,
     failureExamples: failures.items.map((e) => ({ key: e.key, reason: e.reason })),
     import: imported,
@@ -273,6 +276,7 @@ export function formatReport(report: TrainReport): string {
   const lines = [
     `run ${report.runId} of fleet "${report.fleet}": ${report.status}${report.resumed ? ' (resumed)' : ''}`,
     `  entities   ${formatCount(report.entitiesDone)}/${formatCount(report.entitiesTotal)} in ${report.shards} shard(s)${report.shardsFailed > 0 ? `, ${report.shardsFailed} shard(s) FAILED` : ''}`,
+    `  models     ${formatCount(report.modelsWritten)} written by the run`,
     `  speed      ${report.modelsPerSecond.toFixed(1)} models/s, ${formatMillis(report.elapsedMs)}`,
     `  fallbacks  ${report.fallbacksTruncated ? 'at least ' : ''}${formatCount(fallbackTotal)}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`,
     `  failures   ${formatCount(report.keyFailures)}`,
