@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AimassError, isAimassError } from '../core/errors.ts';
-import { type Frame, selectColumns } from '../data/frame.ts';
+import type { Frame } from '../data/frame.ts';
 import { columnToArray } from '../data/plain-values.ts';
 import type { RowIssue } from '../data/read-report.ts';
 import { importFrame } from '../ingest/import-frame.ts';
@@ -114,8 +114,7 @@ export async function importFiles(
     for (let i = 0; i < rows.length; i += QUARANTINE_BATCH)
       await store.addQuarantine(spec.name, rows.slice(i, i + QUARANTINE_BATCH));
     quarantined += rows.length;
-    const stored = specColumns(spec, frame);
-    const summary = await importFrame(store, spec.name, stored, spec.key, {
+    const summary = await importFrame(store, spec.name, frame, spec.key, {
       timeColumn: spec.time ?? undefined,
     });
     const keyColumn = frame.columns.find((c) => c.name === spec.key);
@@ -154,17 +153,6 @@ export async function importFiles(
 
 function sum<T>(items: readonly T[], get: (item: T) => number): number {
   return items.reduce((total, item) => total + get(item), 0);
-}
-
-/**
- * With an explicit feature list only the spec's columns are stored: the training pipeline fits
- * on every stored column (not only the listed features), so other columns, such as a second
- * target, would leak into the models and be required at prediction time.
- */
-export function specColumns(spec: FleetSpec, frame: Frame): Frame {
-  if (spec.features === 'auto') return frame;
-  const names = [spec.key, spec.time, spec.target, ...spec.features].filter((n): n is string => n !== null);
-  return selectColumns(frame, [...new Set(names)]);
 }
 
 /** The spec must find its columns in the file before anything is stored. */

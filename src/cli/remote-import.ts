@@ -3,7 +3,7 @@ import { AimassError, isAimassError } from '../core/errors.ts';
 import type { Column, Frame } from '../data/frame.ts';
 import { type FleetSpec, validateFleetSpec } from '../train/spec.ts';
 import type { CommandContext } from './command.ts';
-import { type FileImport, type ImportResult, specColumns } from './import-files.ts';
+import type { FileImport, ImportResult } from './import-files.ts';
 import { readTable, type TimeUnitChoice } from './read-table.ts';
 import { remoteClient } from './remote.ts';
 
@@ -102,7 +102,7 @@ export async function importRemote(
       timeColumn: spec.time,
       timeUnit: options.timeUnit,
     });
-    const sent = specColumns(spec, frame);
+    const sent = frame;
     let accepted = 0;
     let rejected = 0;
     const examples = [...report.examples];
