@@ -88,15 +88,18 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
   if (guess.features.length === 0) out.push('features: auto');
   else out.push('features:', ...guess.features.map((f) => `  - ${scalar(f)}`));
 
+  // Missing feature values: most estimators (and isolation forests) reject NaN, so the example
+  // imputes; a fleet whose chosen models take NaN natively can drop the step.
+  const impute = guess.hasMissingFeatures && task !== 'forecast';
   out.push(
     ...comment(
-      `Preprocessing: steps applied in order, fitted on each entity's training rows and stored in its bundle. Known steps: ${transformerNames().join(', ')}.${guess.hasMissingFeatures ? ' Some features have missing values: models that cannot take NaN need an "impute" step.' : ''}`,
+      `Preprocessing: steps applied in order, fitted on each entity's training rows and stored in its bundle. Known steps: ${transformerNames().join(', ')}.${impute ? ' Some features have missing values, so missing values are imputed (most models cannot take NaN).' : ''}`,
     ),
     '# e.g.  steps:',
     '#         - step: impute',
     '#         - step: standardize',
     'preprocess:',
-    '  steps: []',
+    ...(impute ? ['  steps:', '    - step: impute'] : ['  steps: []']),
     '# How rows are split: validation picks the model, test gives the final score.',
     'split:',
     ...comment(

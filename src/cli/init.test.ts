@@ -25,6 +25,7 @@ test('init guesses key, epoch-seconds time, a class target and features; the wri
   assert.equal(spec.task, 'classification');
   assert.deepEqual(spec.features, ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8']);
   assert.equal(spec.forecast.seasonPeriod, 24); // hourly data
+  assert.deepEqual(spec.preprocess.steps, [{ step: 'impute' }]); // the generator leaves cells empty
   assert.match(text, /"ts" holds integer epoch seconds/);
   assert.match(text, /Left out: "target_reg"/);
   // Every top-level FleetSpec field is written out (and commented).
@@ -54,6 +55,11 @@ test('init honours --target/--task, prints to stdout without --out, and --json d
   assert.equal(json.value.spec.task, 'forecast');
   assert.equal(json.value.guess.timeUnit, 'seconds');
   assert.equal(parseFleetSpecText(json.value.yaml).task, 'forecast');
+  const anomaly = await runCli(['init', '--data', fleetCsv, '--task', 'anomaly']);
+  const anomalySpec = parseFleetSpecText(anomaly.stdout);
+  assert.equal(anomalySpec.target, null);
+  assert.equal(anomalySpec.metric, 'none');
+  assert.deepEqual(anomalySpec.preprocess.steps, [{ step: 'impute' }]);
 });
 
 test('init on NDJSON with ISO times and a numeric key', async () => {
