@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AimassError } from '../core/errors.ts';
 import { openLocalQueue } from '../queue/index.ts';
 import { sqlitePathIn } from '../store/index.ts';
@@ -149,8 +146,6 @@ async function train(
   });
   ctx.defer(async () => removeHandler?.());
 
-  const restoreCwd = options.threads === 0 ? () => {} : workerResolvableCwd();
-  ctx.defer(async () => restoreCwd());
   const training = trainFleet({
     store,
     queue,
@@ -180,23 +175,6 @@ async function train(
   else ctx.out(formatReport(report));
   if (summary.status === 'cancelled') return 130;
   return summary.status === 'done' && summary.shardsFailed === 0 ? 0 : 1;
-}
-
-/**
- * Works around src/train/thread-pool.ts: its eval'd worker bootstrap imports `tsx` relative to
- * the working directory, and a worker that cannot start leaves the run waiting forever. When tsx
- * does not resolve from the working directory, train from the package root (the store and queue
- * are open already; no relative path is used until the command ends and restores it).
- */
-function workerResolvableCwd(): () => void {
-  const cwd = process.cwd();
-  try {
-    createRequire(join(cwd, 'noop.js')).resolve('tsx/esm/api');
-    return () => {};
-  } catch {
-    process.chdir(fileURLToPath(new URL('../..', import.meta.url)));
-    return () => process.chdir(cwd);
-  }
 }
 
 /**

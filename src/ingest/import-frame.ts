@@ -17,9 +17,18 @@ export interface ImportSummary {
  * transaction (`batchKeys`). Rows keep their order; the key column is kept in the chunk so a
  * key's rows read back as a self-contained frame.
  */
-export async function importFrame(store: Store, fleet: string, frame: Frame, keyColumn: string, options: { timeColumn?: string; batchKeys?: number } = {}): Promise<ImportSummary> {
+export async function importFrame(
+  store: Store,
+  fleet: string,
+  frame: Frame,
+  keyColumn: string,
+  options: { timeColumn?: string; batchKeys?: number } = {},
+): Promise<ImportSummary> {
   const key = frame.columns.find((c) => c.name === keyColumn);
-  if (!key) throw new AimassError('COLUMN_NOT_FOUND', `the data has no key column "${keyColumn}"`, { column: keyColumn });
+  if (!key)
+    throw new AimassError('COLUMN_NOT_FOUND', `the data has no key column "${keyColumn}"`, {
+      column: keyColumn,
+    });
   const grouped = groupByKey(frame, keyColumn);
   const batchKeys = options.batchKeys ?? 2000;
   let batch: KeyChunk[] = [];

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
-import { booleanColumn, categoryColumn, createFrame, numberColumn, timeColumn } from '../data/frame.ts';
+import {
+  booleanColumn,
+  categoryColumn,
+  createFrame,
+  numberColumn,
+  sliceFrame,
+  timeColumn,
+} from '../data/frame.ts';
 import { decodeChunk, decodeChunks, encodeChunk, readChunkHeader } from './chunk-codec.ts';
 
 const frame = createFrame([
@@ -77,9 +84,14 @@ test('every truncation and bad bytes fail with CODEC_CORRUPT', () => {
     () => readChunkHeader(future),
     (e: unknown) => isAimassError(e, 'CODEC_UNSUPPORTED'),
   );
-  const badCode = encodeChunk(
-    createFrame([{ type: 'category', name: 'c', codes: Int32Array.of(2), dictionary: ['a'] }]),
+  assert.throws(
+    () =>
+      encodeChunk(createFrame([{ type: 'category', name: 'c', codes: Int32Array.of(2), dictionary: ['a'] }])),
+    (e: unknown) => isAimassError(e, 'DATA_INVALID'),
   );
+  // A code past its dictionary can only come from damaged bytes: the codes are the chunk's last 4 bytes.
+  const badCode = encodeChunk(createFrame([categoryColumn('c', ['a'])]));
+  new DataView(badCode.buffer, badCode.byteOffset).setInt32(badCode.length - 4, 2, true);
   assert.throws(
     () => decodeChunk(badCode),
     (e: unknown) => isAimassError(e, 'CODEC_CORRUPT'),
@@ -109,5 +121,30 @@ test('decodeChunks: union of columns, merged dictionaries, missing where absent'
   assert.throws(
     () => decodeChunks([a, conflict]),
     (e: unknown) => isAimassError(e, 'DATA_INVALID'),
+  );
+});
+
+test('chunk: a slice of a big frame stores only the categories it uses', () => {
+  const keys = Array.from({ length: 5000 }, (_, i) => `device-${i}`);
+  const big = createFrame([
+    categoryColumn(
+      'key',
+      keys.flatMap((k) => [k, k]),
+    ),
+    numberColumn(
+      'x',
+      Float64Array.from({ length: 10000 }, (_, i) => i),
+    ),
+  ]);
+  const slice = sliceFrame(big, 200, 204);
+  const bytes = encodeChunk(slice);
+  assert.ok(bytes.length < 300, `a 4-row chunk is ${bytes.length} bytes`);
+  const decoded = decodeChunk(bytes);
+  const key = decoded.columns.find((c) => c.name === 'key');
+  assert.ok(key && key.type === 'category');
+  assert.deepEqual([...key.dictionary], ['device-100', 'device-101']);
+  assert.deepEqual(
+    Array.from(key.codes, (c) => key.dictionary[c]),
+    ['device-100', 'device-100', 'device-101', 'device-101'],
   );
 });

@@ -69,12 +69,49 @@ export function encodeChunk(frame: Frame, options: EncodeChunkOptions = {}): Uin
     writer.string(column.name);
     writer.u8(TYPE_TAGS[column.type]);
     if (column.type === 'category') {
-      writer.strings(column.dictionary);
-      writer.i32Array(column.codes);
+      const compact = compactCategories(column.codes, column.dictionary);
+      writer.strings(compact.dictionary);
+      writer.i32Array(compact.codes);
     } else if (column.type === 'boolean') writer.i8Array(column.values);
     else writer.f64Array(column.values);
   }
   return writer.finish();
+}
+
+/**
+ * Only the categories a chunk uses, in order of first use. A slice of a big frame shares the whole
+ * frame's dictionary (a key column of 10,000 entities in every entity's chunk made storage grow
+ * with the square of the key count); this costs one pass over the codes, never one over the
+ * dictionary.
+ */
+function compactCategories(
+  codes: Int32Array,
+  dictionary: readonly string[],
+): { codes: Int32Array; dictionary: string[] } {
+  const remap = new Map<number, number>();
+  const used: string[] = [];
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (code < 0) {
+      out[i] = -1;
+      continue;
+    }
+    let next = remap.get(code);
+    if (next === undefined) {
+      if (code >= dictionary.length)
+        throw new AimassError(
+          'DATA_INVALID',
+          `chunk: category code ${code} is outside its dictionary of ${dictionary.length}`,
+          { row: i },
+        );
+      next = used.length;
+      remap.set(code, next);
+      used.push(dictionary[code]);
+    }
+    out[i] = next;
+  }
+  return { codes: out, dictionary: used };
 }
 
 /** Reads the fixed header only (cheap: the store calls it on every append to validate). */

@@ -42,7 +42,7 @@ export function planFleet(
       );
     }
   };
-  need(spec.key, 'key');
+  // The key column need not be stored in the rows (rows are stored per key; HTTP ingest drops it).
   need(spec.time, 'time');
   need(spec.target, 'target');
   try {

@@ -1,6 +1,5 @@
 import { AimassError } from '../core/errors.ts';
-import type { Frame } from '../data/frame.ts';
-import { groupByKey } from '../data/group.ts';
+import { type Frame, findColumn, takeFrameRows } from '../data/frame.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Store } from '../store/store.ts';
 import type { KeyFailure, NewEvent, NewModel, Run } from '../store/types.ts';
@@ -71,14 +70,22 @@ async function allKeys(store: Store, fleet: string): Promise<string[]> {
   return keys;
 }
 
-/** One entity's rows, in time order when the fleet has a time column. */
+/** One entity's rows, in time order when the fleet has a time column (stable; missing times last). */
 async function entityRows(store: Store, fleet: string, key: string, spec: FleetSpec): Promise<Frame> {
   const frame = await store.readRows(fleet, key);
   if (!spec.time || frame.rowCount < 2) return frame;
-  // groupByKey with a single key is the stable time sort (zero-copy when already ordered).
-  const keyed = frame.columns.find((c) => c.name === spec.key);
-  if (keyed?.type !== 'category') return frame;
-  return groupByKey(frame, spec.key, { timeColumn: spec.time }).frame;
+  const column = findColumn(frame, spec.time);
+  if (!column || (column.type !== 'time' && column.type !== 'number')) return frame;
+  const times = column.values;
+  let ordered = true;
+  for (let i = 1; i < times.length && ordered; i++)
+    ordered = !(times[i] < times[i - 1]) && !(Number.isNaN(times[i - 1]) && !Number.isNaN(times[i]));
+  if (ordered) return frame;
+  const order = Int32Array.from({ length: times.length }, (_, i) => i);
+  const rank = (t: number) => (Number.isNaN(t) ? Number.POSITIVE_INFINITY : t);
+  // Array sort is stable; entities are small (this runs once per entity and run).
+  const sorted = Array.from(order).sort((a, b) => rank(times[a]) - rank(times[b]) || a - b);
+  return takeFrameRows(frame, sorted);
 }
 
 async function findResumableRun(

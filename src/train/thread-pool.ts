@@ -26,7 +26,7 @@ interface Pending<In, Out> {
 export function createThreadPool<In, Out>(moduleUrl: URL, size = defaultThreads()): ThreadPool<In, Out> {
   const bootstrap = `
     const { parentPort, workerData } = require('node:worker_threads');
-    import('tsx/esm/api').then(({ register }) => { register(); return import(workerData.moduleUrl); }).then((mod) => {
+    import(workerData.tsxUrl).then(({ register }) => { register(); return import(workerData.moduleUrl); }).then((mod) => {
       parentPort.on('message', async (task) => {
         try {
           const result = await mod.handle(task);
@@ -43,6 +43,7 @@ export function createThreadPool<In, Out>(moduleUrl: URL, size = defaultThreads(
   const busy = new Map<Worker, Pending<In, Out>>();
   const workers: Worker[] = [];
   let closed = false;
+  const broken: AimassError | null = null;
 
   const dispatch = (): void => {
     while (idle.length > 0 && queue.length > 0) {
@@ -54,7 +55,10 @@ export function createThreadPool<In, Out>(moduleUrl: URL, size = defaultThreads(
   };
 
   const spawn = (): void => {
-    const worker = new Worker(bootstrap, { eval: true, workerData: { moduleUrl: moduleUrl.href } });
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { moduleUrl: moduleUrl.href, tsxUrl: TSX_API_URL },
+    });
     workers.push(worker);
     worker.on(
       'message',
@@ -102,6 +106,7 @@ export function createThreadPool<In, Out>(moduleUrl: URL, size = defaultThreads(
     size,
     run(task, transfer = []) {
       if (closed) return Promise.reject(new AimassError('UNAVAILABLE', 'thread pool is closed'));
+      if (broken) return Promise.reject(broken);
       return new Promise<Out>((resolve, reject) => {
         queue.push({ task, transfer, resolve, reject });
         dispatch();
@@ -123,6 +128,12 @@ function remoteError(
   if (error?.code) return new AimassError(error.code as never, error.message, error.context ?? {});
   return new AimassError('INTERNAL', error?.message ?? 'unknown worker error');
 }
+
+/**
+ * tsx's register API, resolved from this file (not from the process's working directory), so
+ * workers start wherever `aimass` is run from.
+ */
+const TSX_API_URL = import.meta.resolve('tsx/esm/api');
 
 /** One thread per core by default; AIMASS_THREADS overrides. */
 export function defaultThreads(): number {
