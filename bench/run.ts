@@ -9,6 +9,7 @@ type Bench = (args: BenchArgs, reporter: Reporter) => Promise<void>;
 const benches: Record<string, () => Promise<Bench>> = {
   preprocess: async () => (await import('./preprocess.ts')).run,
   serve: async () => (await import('./serve.ts')).run,
+  compression: async () => (await import('./compression.ts')).run,
   models: async () => (await import('./models.ts')).run,
   train: async () => (await import('./train.ts')).run,
 };
