@@ -45,6 +45,16 @@ export function planFleet(
   // The key column need not be stored in the rows (rows are stored per key; HTTP ingest drops it).
   need(spec.time, 'time');
   need(spec.target, 'target');
+  const targetType = spec.target === null ? null : byName.get(spec.target)?.type;
+  if (targetType && targetType !== 'number' && targetType !== 'boolean') {
+    // String class labels are not mapped to codes and back yet: fail here, clearly, rather than
+    // letting every entity fall back.
+    throw new AimassError(
+      'SPEC_INVALID',
+      `fleet spec: target column "${spec.target}" is ${targetType}; targets must be number or boolean columns (encode string class labels as numbers)`,
+      { field: 'target', value: spec.target, expected: 'a number or boolean column' },
+    );
+  }
   try {
     parsePipelineSpec(spec.preprocess);
   } catch (error) {

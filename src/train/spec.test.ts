@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
+import { planFleet } from './fleet-plan.ts';
 import { parseFleetSpecText, validateFleetSpec } from './spec.ts';
 
 const minimal = { name: 'turbines', key: 'device_id', time: 'ts', target: 'target_reg', task: 'regression' };
@@ -80,5 +81,27 @@ test('spec: YAML and JSON text; syntax errors name the file', () => {
   assert.throws(
     () => parseFleetSpecText('{"name": ', 'fleet.json'),
     (e: unknown) => isAimassError(e, 'SPEC_INVALID') && e.message.includes('fleet.json'),
+  );
+});
+
+test('plan: a string-valued target is rejected up front, naming the field', () => {
+  const spec = validateFleetSpec({ ...minimal, task: 'classification', target: 'status' });
+  const columns = [
+    { name: 'device_id', type: 'category' as const },
+    { name: 'ts', type: 'time' as const },
+    { name: 'f1', type: 'number' as const },
+    { name: 'status', type: 'category' as const },
+  ];
+  assert.throws(
+    () => planFleet(spec, 1, columns),
+    (e: unknown) =>
+      isAimassError(e, 'SPEC_INVALID') &&
+      e.context.field === 'target' &&
+      /encode string class labels/.test((e as Error).message),
+  );
+  const numeric = columns.map((c) => (c.name === 'status' ? { ...c, type: 'number' as const } : c));
+  assert.deepEqual(
+    planFleet(spec, 1, numeric).inputColumns.map((c) => c.name),
+    ['f1'],
   );
 });
