@@ -22,6 +22,8 @@ const FLEET = 'serve';
 const COLD_KEYS = 5000;
 const DURATION_S = 10;
 const WARMUP_S = 3;
+/** The server's bundle-cache budget; AIMASS_BENCH_CACHE_MB overrides (default 256, the server's default). */
+const CACHE_MB = Number(process.env.AIMASS_BENCH_CACHE_MB ?? 256);
 
 function keyOf(i: number): string {
   return `dev-${String(i).padStart(7, '0')}`;
@@ -154,7 +156,14 @@ function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', new URL('./serve-server.ts', import.meta.url).pathname, dataDir, '0', '256'],
+      [
+        '--import',
+        'tsx',
+        new URL('./serve-server.ts', import.meta.url).pathname,
+        dataDir,
+        '0',
+        String(CACHE_MB),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -241,7 +250,7 @@ export async function run(args: BenchArgs, reporter: Reporter): Promise<void> {
   const models = args.models ?? 1_000_000;
   const dataDir = await prepareStore(models, reporter);
   const { child, url } = await startServerProcess(dataDir);
-  const base = { bench: 'serve', models, zipf_s: 1.1 };
+  const base = { bench: 'serve', models, zipf_s: 1.1, cache_mb: CACHE_MB };
   try {
     const hot = models - Math.min(COLD_KEYS, Math.floor(models / 10));
     const zipf = zipfSampler(hot, 1.1, 42);
