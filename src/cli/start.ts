@@ -7,7 +7,9 @@ import { sqlitePathIn } from '../store/sqlite/sqlite-store.ts';
 import { loadPredictor } from '../train/load-predictor.ts';
 import { TrainingRunner } from '../train/training-service.ts';
 import { DEMO_FEATURES, demoFleet, demoSpec } from './demo-data.ts';
+import { processIo } from './io.ts';
 import type { Command } from './main.ts';
+import { ProgressReporter } from './progress.ts';
 
 const HELP = `Usage: aimass start [options]
 
@@ -56,11 +58,14 @@ export const startCommand: Command = {
     const store = await openStore({ dataDir });
     const queue = await openLocalQueue({ path: sqlitePathIn(dataDir) });
     let invalidate: (fleet: string, key?: string) => void = () => {};
+    const watchers: Watchers = new Map();
     const training = new TrainingRunner({
       store,
       queue,
       threads,
       invalidate: (fleet, key) => invalidate(fleet, key),
+      onProgress: (fleet, progress) => watchers.get(fleet)?.progress.update(progress),
+      onFinished: (fleet, _summary, error) => watchers.get(fleet)?.done(error),
     });
     const server = await startServer({ store, loadPredictor, training, host: values.host, port });
     invalidate = server.app.invalidate;
@@ -81,7 +86,7 @@ export const startCommand: Command = {
         await store.putSpec('demo', demoSpec());
         await importFrame(store, 'demo', frame, 'device_id', { timeColumn: 'ts' });
       }
-      if (!values['no-demo']) await trainIfNeeded(store, training, log);
+      if (!values['no-demo']) await trainIfNeeded(store, training, watchers, log);
     } catch (error) {
       await shutdown();
       throw error;
@@ -104,10 +109,14 @@ export const startCommand: Command = {
   },
 };
 
+/** Runs being shown on the terminal: their progress line and how to report the end. */
+type Watchers = Map<string, { progress: ProgressReporter; done: (error: unknown) => void }>;
+
 /** Trains the demo fleet when it has no models yet or its last run did not finish (resumes it). */
 async function trainIfNeeded(
   store: Awaited<ReturnType<typeof openStore>>,
   training: TrainingRunner,
+  watchers: Watchers,
   log: (line: string) => void,
 ): Promise<void> {
   const runs = await store.listRuns('demo', { limit: 1 });
@@ -117,22 +126,20 @@ async function trainIfNeeded(
     return;
   }
   const started = performance.now();
-  const { runId } = await training.startRun('demo');
-  log(`aimass: training the demo fleet (run ${runId}${last?.status === 'running' ? ', resumed' : ''})`);
-  for (;;) {
-    const progress = await store.runProgress(runId);
-    if (!progress) break;
-    const eta =
-      progress.modelsPerSecond > 0
-        ? (progress.keysTotal - progress.keysDone) / progress.modelsPerSecond
-        : Number.NaN;
-    process.stderr.write(
-      `\r  ${progress.keysDone}/${progress.keysTotal} entities  ${progress.modelsPerSecond.toFixed(0)} models/s  ETA ${Number.isFinite(eta) ? `${eta.toFixed(0)}s` : '?'}  failures ${progress.keyFailures}   `,
-    );
-    if (progress.status !== 'running') break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  // The same progress line as `aimass train`, fed by the engine's own progress (no polling).
+  const progress = new ProgressReporter(processIo, true);
+  const finished = new Promise<void>((resolve, reject) =>
+    watchers.set('demo', { progress, done: (error) => (error ? reject(error) : resolve()) }),
+  );
+  finished.catch(() => {}); // awaited below; a failed start is reported by startRun itself
+  try {
+    const { runId } = await training.startRun('demo');
+    log(`aimass: training the demo fleet (run ${runId}${last?.status === 'running' ? ', resumed' : ''})`);
+    await finished;
+  } finally {
+    progress.stop();
+    watchers.delete('demo');
   }
-  process.stderr.write('\n');
   log(`aimass: demo fleet trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -34,7 +34,7 @@ export function fallbackResult(
     },
     decision: {
       outcome: 'fallback',
-      reason: choice ? `${reason}` : reason,
+      reason,
       numbers: choice ? { ...numbers, fromCluster: choice.recordBundle.length > 0 ? 1 : 0 } : numbers,
     },
     trials,

@@ -149,12 +149,8 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   const fallbackBundles = await trainFallbacks(store, plan, keys, run, options.fallbackSampleKeys ?? 200);
   const planId = `${fleet}:${runId}`;
 
-  const pending = [
-    ...(await store.listShards(runId, 'pending')),
-    ...(await store.listShards(runId, 'running')),
-    ...(await store.listShards(runId, 'failed')),
-  ];
   const allShards = await store.listShards(runId);
+  const pending = allShards.filter((s) => s.status !== 'done');
   const shardKeys = new Map(allShards.map((s) => [s.shard, s.keys ?? []]));
   const topic = trainTopic(fleet);
   // Job ids are new for every invocation: the queue remembers finished ids (dedupe), and a shard
