@@ -1,9 +1,9 @@
 import type { WeightsQuantization } from '../src/core/binary.ts';
 import { readCsv } from '../src/data/csv/index.ts';
 import { numericValues } from '../src/data/frame.ts';
+import { encodeEntityBundle } from '../src/fleet/bundle.ts';
+import { loadPredictor } from '../src/fleet/load-predictor.ts';
 import { getEstimator } from '../src/models/registry.ts';
-import { encodeEntityBundle } from '../src/train/bundle.ts';
-import { loadPredictor } from '../src/train/load-predictor.ts';
 import type { BenchArgs } from './lib/args.ts';
 import { fleetCsv } from './lib/data.ts';
 import { FEATURES, firstEntities, type KeptModel, runDeviceLoop } from './lib/per-device.ts';

@@ -1,8 +1,9 @@
 // Child process of the serve benchmark: the aimass server on a prepared store, alone in its process
 // so the load generator does not share its event loop. Prints "READY <url>" when listening.
+
+import { loadPredictor } from '../src/fleet/load-predictor.ts';
 import { startServer } from '../src/serve/server.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { loadPredictor } from '../src/train/load-predictor.ts';
 
 const [dataDir, port, cacheMb] = process.argv.slice(2);
 const store = await openStore({ dataDir });

@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { readCsv } from '../src/data/csv/index.ts';
 import { selectColumns } from '../src/data/frame.ts';
+import { FALLBACK_KEY } from '../src/fleet/keys.ts';
 import { importFrame } from '../src/ingest/import-frame.ts';
 import { openLocalQueue } from '../src/queue/index.ts';
 import { openStore, sqlitePathIn } from '../src/store/index.ts';
-import { FALLBACK_KEY } from '../src/train/entity-result.ts';
 import { trainFleet } from '../src/train/run-fleet.ts';
 import { FEATURES } from './lib/per-device.ts';
 import { sqliteBytes } from './lib/sqlite-size.ts';

@@ -1,11 +1,11 @@
 import type { BundleMeta } from '../../src/codec/meta.ts';
 import type { Frame, NumberColumn } from '../../src/data/frame.ts';
 import { numericValues } from '../../src/data/frame.ts';
+import { type EntityModel, encodeEntityBundle } from '../../src/fleet/bundle.ts';
+import { loadPredictor } from '../../src/fleet/load-predictor.ts';
+import type { Predictor } from '../../src/fleet/predictor.ts';
+import type { FleetTask } from '../../src/fleet/spec.ts';
 import type { AnyEstimator, AnyForecaster } from '../../src/models/estimator.ts';
-import { type EntityModel, encodeEntityBundle } from '../../src/train/bundle.ts';
-import { loadPredictor } from '../../src/train/load-predictor.ts';
-import type { Predictor } from '../../src/train/predictor.ts';
-import type { FleetTask } from '../../src/train/spec.ts';
 import { FEATURES, type KeptModel } from './per-device.ts';
 import { mean, percentile } from './stats.ts';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AimassError, isAimassError } from '../core/errors.ts';
-import { openStore, sqlitePathIn } from '../store/index.ts';
+import { openQueue, type Queue } from '../queue/index.ts';
+import { openStore, sqliteFileOf } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { type CliIo, processIo } from './io.ts';
 import type { Command } from './main.ts';
@@ -136,16 +137,32 @@ export class CommandContext {
    * `mustExist`, so a mistyped folder is an error instead of a new empty database.
    */
   async openStore(options: { mustExist: boolean }): Promise<Store> {
-    const url = nonEmpty(this.io.env.AIMASS_STORE);
-    if (url === undefined && options.mustExist && !existsSync(sqlitePathIn(this.dataDir)))
+    const config = this.storeConfig();
+    const file = sqliteFileOf(config);
+    if (file !== null && options.mustExist && !existsSync(file))
       throw new AimassError(
         'NOT_FOUND',
-        `no aimass data in "${this.dataDir}" (import data first, or pass --data-dir / set AIMASS_DATA_DIR)`,
-        { file: sqlitePathIn(this.dataDir) },
+        `no aimass data in "${config.url === undefined ? this.dataDir : file}" (import data first, or pass --data-dir / set AIMASS_DATA_DIR)`,
+        { file },
       );
-    const store = await openStore({ url, dataDir: this.dataDir });
+    const store = await openStore(config);
     this.defer(() => store.close());
     return store;
+  }
+
+  /** Opens the job queue of `AIMASS_QUEUE` (default: the local queue in the store's SQLite file). */
+  async openQueue(): Promise<Queue> {
+    const queue = await openQueue({
+      url: nonEmpty(this.io.env.AIMASS_QUEUE),
+      sqliteFile: sqliteFileOf(this.storeConfig()),
+    });
+    this.defer(() => queue.close());
+    return queue;
+  }
+
+  /** The store `--data-dir` / `AIMASS_DATA_DIR` and `AIMASS_STORE` name. */
+  storeConfig(): { url?: string; dataDir: string } {
+    return { url: nonEmpty(this.io.env.AIMASS_STORE), dataDir: this.dataDir };
   }
 
   /** Rejects `--url` for commands that only work on a local data folder (all but `remote` ones). */

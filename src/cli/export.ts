@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { AimassError } from '../core/errors.ts';
-import { FALLBACK_KEY } from '../train/entity-result.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
 import { defineCommand } from './command.ts';
 import { formatCount } from './format.ts';
 import { findModel } from './models-show.ts';

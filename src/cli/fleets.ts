@@ -1,7 +1,7 @@
 import { stringify as toYaml } from 'yaml';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
 import type { Store } from '../store/store.ts';
 import type { Run, RunProgress } from '../store/types.ts';
-import { FALLBACK_KEY } from '../train/entity-result.ts';
 import { type CommandContext, defineCommand, defineGroup } from './command.ts';
 import { formatCount, formatMillis, formatTable, formatTime } from './format.ts';
 import { remoteClient } from './remote.ts';

@@ -269,7 +269,7 @@ test('predict: own model, fallback with its reason, CSV and NDJSON inputs agree'
 test('predict --url asks a running server and prints the same answer', async () => {
   const { openStore } = await import('../store/index.ts');
   const { startServer } = await import('../serve/server.ts');
-  const { loadPredictor } = await import('../train/load-predictor.ts');
+  const { loadPredictor } = await import('../fleet/load-predictor.ts');
   const store = await openStore({ dataDir });
   const server = await startServer({ store, loadPredictor, port: 0, tokensEnv: '' });
   try {

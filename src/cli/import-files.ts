@@ -3,11 +3,11 @@ import { AimassError, isAimassError } from '../core/errors.ts';
 import type { Frame } from '../data/frame.ts';
 import { columnToArray } from '../data/plain-values.ts';
 import type { RowIssue } from '../data/read-report.ts';
+import { frameColumns, planFleet } from '../fleet/plan.ts';
+import { type FleetSpec, parseFleetSpecText } from '../fleet/spec.ts';
 import { importFrame } from '../ingest/import-frame.ts';
 import type { Store } from '../store/store.ts';
 import type { NewQuarantineRow } from '../store/types.ts';
-import { frameColumns, planFleet } from '../train/fleet-plan.ts';
-import { type FleetSpec, parseFleetSpecText } from '../train/spec.ts';
 import { readTable, type TimeUnitChoice } from './read-table.ts';
 
 export interface FileImport {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AimassError, isAimassError } from '../core/errors.ts';
-import { loadPredictor } from '../train/load-predictor.ts';
-import type { Predictor } from '../train/predictor.ts';
+import { loadPredictor } from '../fleet/load-predictor.ts';
+import type { Predictor } from '../fleet/predictor.ts';
 import { defineCommand } from './command.ts';
 import { formatCount } from './format.ts';
 import { fleetSpec } from './serving.ts';

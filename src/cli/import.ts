@@ -1,6 +1,6 @@
 import { AimassError } from '../core/errors.ts';
+import { type FleetSpec, validateFleetSpec } from '../fleet/spec.ts';
 import type { Store } from '../store/store.ts';
-import { type FleetSpec, validateFleetSpec } from '../train/spec.ts';
 import { defineCommand, UsageError } from './command.ts';
 import { formatCount, formatMillis } from './format.ts';
 import { type FileImport, type ImportResult, importFiles, readSpecFile } from './import-files.ts';

@@ -1,6 +1,6 @@
 import { AimassError } from '../core/errors.ts';
 import type { Column, Frame } from '../data/frame.ts';
-import type { FleetTask } from '../train/spec.ts';
+import type { FleetTask } from '../fleet/spec.ts';
 import { detectEpochUnit, missingColumn } from './read-table.ts';
 
 /** What `aimass init` decided, and why (the reasons become comments in the spec). */

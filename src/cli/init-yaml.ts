@@ -1,7 +1,7 @@
+import type { FleetTask } from '../fleet/spec.ts';
 import { metrics } from '../metrics/registry.ts';
 import { estimators, forecasters } from '../models/registry.ts';
 import { transformerNames } from '../preprocess/registry.ts';
-import type { FleetTask } from '../train/spec.ts';
 import type { SpecGuess } from './init-guess.ts';
 
 /** A YAML scalar: strings double-quoted (JSON strings are valid YAML), the rest as is. */

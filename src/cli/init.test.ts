@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { parseFleetSpecText } from '../train/spec.ts';
+import { parseFleetSpecText } from '../fleet/spec.ts';
 import { generateFleet, runCli, runJson } from './cli-test-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aimass-cli-init-'));

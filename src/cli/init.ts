@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { AimassError, isAimassError } from '../core/errors.ts';
-import { type FleetTask, parseFleetSpecText } from '../train/spec.ts';
+import { type FleetTask, parseFleetSpecText } from '../fleet/spec.ts';
 import { defineCommand } from './command.ts';
 import { guessSpec } from './init-guess.ts';
 import { renderSpecYaml } from './init-yaml.ts';

@@ -1,4 +1,4 @@
-import { FALLBACK_KEY } from '../train/entity-result.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
 import { type CommandContext, defineCommand } from './command.ts';
 import { findModel } from './models-show.ts';
 import { remoteClient } from './remote.ts';

@@ -1,8 +1,8 @@
 import { describeBundle, formatBundleDescription } from '../codec/index.ts';
 import { AimassError } from '../core/errors.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelInfo, ModelRecord } from '../store/types.ts';
-import { FALLBACK_KEY } from '../train/entity-result.ts';
 import { defineCommand } from './command.ts';
 import { formatCount, formatNumber, formatTime } from './format.ts';
 import { type ModelRow, metricColumn, modelTable } from './models-list.ts';

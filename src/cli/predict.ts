@@ -1,9 +1,9 @@
 import { AimassError } from '../core/errors.ts';
 import type { Frame } from '../data/frame.ts';
 import { columnToArray, type PlainValue } from '../data/plain-values.ts';
+import type { InputColumn } from '../fleet/predictor.ts';
 import { type PredictResponse, rowsToFrame } from '../serve/index.ts';
 import { mostProbable, probabilityRow, toNullableNumbers } from '../serve/model-output.ts';
-import type { InputColumn } from '../train/predictor.ts';
 import { type CommandContext, defineCommand } from './command.ts';
 import { formatNumber, formatTable } from './format.ts';
 import { IMPORT_OPTIONS } from './import.ts';

@@ -1,7 +1,7 @@
 import type { AimassClient } from '../client/index.ts';
 import { AimassError, isAimassError } from '../core/errors.ts';
 import type { Column, Frame } from '../data/frame.ts';
-import { type FleetSpec, validateFleetSpec } from '../train/spec.ts';
+import { type FleetSpec, validateFleetSpec } from '../fleet/spec.ts';
 import type { CommandContext } from './command.ts';
 import type { FileImport, ImportResult } from './import-files.ts';
 import { readTable, type TimeUnitChoice } from './read-table.ts';

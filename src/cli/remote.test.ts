@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { loadPredictor } from '../fleet/load-predictor.ts';
 import { openLocalQueue } from '../queue/index.ts';
 import { type RunningServer, startServer } from '../serve/server.ts';
 import { openStore, sqlitePathIn } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
-import { loadPredictor } from '../train/load-predictor.ts';
 import { TrainingRunner } from '../train/training-service.ts';
 import { generateFleet, runCli, runJson } from './cli-test-helpers.ts';
 

@@ -1,23 +1,10 @@
 import { AimassError } from '../core/errors.ts';
+import { loadPredictor } from '../fleet/load-predictor.ts';
+import { resolveServing, routeOf, type ServedModel } from '../fleet/serving.ts';
+import { type FleetSpec, validateFleetSpec } from '../fleet/spec.ts';
 import type { Store } from '../store/store.ts';
-import { FALLBACK_KEY } from '../train/entity-result.ts';
-import { loadPredictor } from '../train/load-predictor.ts';
-import type { Predictor } from '../train/predictor.ts';
-import { type FleetSpec, validateFleetSpec } from '../train/spec.ts';
 
-/** Reason recorded when a key has no model record at all (the server uses the same word). */
-export const UNKNOWN_KEY = 'unknown_key';
-
-/** The model answering for a key: its own champion or the fleet fallback, and why. */
-export interface Served {
-  readonly predictor: Predictor;
-  /** Key of the record that answers: the entity's own, or `__fallback__`. */
-  readonly modelKey: string;
-  readonly version: number;
-  readonly algorithm: string;
-  /** Why the fallback answers, or null for the entity's own model. */
-  readonly fallback: string | null;
-}
+export type Served = ServedModel;
 
 /** The fleet's current spec; FLEET_NOT_FOUND naming the fleet otherwise. */
 export async function fleetSpec(store: Store, fleet: string): Promise<{ spec: FleetSpec; version: number }> {
@@ -33,36 +20,21 @@ export async function fleetSpec(store: Store, fleet: string): Promise<{ spec: Fl
   return { spec: validateFleetSpec(current.spec), version: current.version };
 }
 
-/**
- * Resolves what serves `key` the way the server does: the champion's bundle; an empty bundle
- * (a "served by fallback" marker) or an unknown key → the champion of `__fallback__`.
- */
+/** Resolves what serves `key` exactly as the server does (`resolveServing`), reading the store directly. */
 export async function resolveServed(store: Store, fleet: string, key: string): Promise<Served> {
-  const record = await store.getChampion(fleet, key);
-  if (record && record.bundle.length > 0) {
-    const predictor = loadPredictor(record.bundle);
-    return {
-      predictor,
-      modelKey: key,
-      version: record.version,
-      algorithm: record.algorithm,
-      fallback: record.fallbackReason,
-    };
-  }
-  const reason = record ? (record.fallbackReason ?? 'empty_bundle') : UNKNOWN_KEY;
-  const fallback = key === FALLBACK_KEY ? undefined : await store.getChampion(fleet, FALLBACK_KEY);
-  if (!fallback || fallback.bundle.length === 0)
-    throw new AimassError(
-      'MODEL_NOT_FOUND',
-      `fleet "${fleet}" has no model for key "${key}" (${reason}) and no fallback model (train the fleet first)`,
-      { fleet, key },
-    );
+  const resolved = await resolveServing(
+    fleet,
+    key,
+    async (lookupKey) => routeOf(await store.getChampion(fleet, lookupKey)),
+    async () => (await store.getFleet(fleet)) !== undefined,
+  );
+  const record = resolved.model;
   return {
-    predictor: loadPredictor(fallback.bundle),
-    modelKey: FALLBACK_KEY,
-    version: fallback.version,
-    algorithm: fallback.algorithm,
-    fallback: reason,
+    predictor: loadPredictor(record.bundle),
+    modelKey: resolved.modelKey,
+    version: record.version,
+    algorithm: record.algorithm,
+    fallback: resolved.fallback,
   };
 }
 

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
+import { loadPredictor } from '../fleet/load-predictor.ts';
 import { importFrame } from '../ingest/import-frame.ts';
-import { openLocalQueue } from '../queue/local-queue.ts';
+import { openQueue } from '../queue/index.ts';
 import { startServer } from '../serve/server.ts';
-import { openStore } from '../store/open-store.ts';
-import { sqlitePathIn } from '../store/sqlite/sqlite-store.ts';
-import { loadPredictor } from '../train/load-predictor.ts';
+import { openStore, sqliteFileOf } from '../store/index.ts';
 import { TrainingRunner } from '../train/training-service.ts';
 import { DEMO_FEATURES, demoFleet, demoSpec } from './demo-data.ts';
 import { processIo } from './io.ts';
@@ -21,6 +20,8 @@ Options:
   --port N          TCP port (default 8080; env AIMASS_PORT)
   --host ADDR       bind address (default 127.0.0.1; anything else requires AIMASS_TOKENS)
   --data-dir DIR    data directory (default ./aimass-data; env AIMASS_DATA_DIR)
+                    (env AIMASS_STORE=sqlite:FILE names the SQLite file itself;
+                     env AIMASS_QUEUE: unset = the local queue in that file)
   --threads N       training threads (default: one per core)
   --demo-devices N  devices in the demo fleet (default 2000)
   --no-demo         do not create the demo fleet
@@ -55,8 +56,12 @@ export const startCommand: Command = {
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    const store = await openStore({ dataDir });
-    const queue = await openLocalQueue({ path: sqlitePathIn(dataDir) });
+    const storeConfig = { url: process.env.AIMASS_STORE || undefined, dataDir };
+    const store = await openStore(storeConfig);
+    const queue = await openQueue({
+      url: process.env.AIMASS_QUEUE || undefined,
+      sqliteFile: sqliteFileOf(storeConfig),
+    });
     let invalidate: (fleet: string, key?: string) => void = () => {};
     const watchers: Watchers = new Map();
     const training = new TrainingRunner({

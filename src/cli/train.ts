@@ -1,6 +1,4 @@
 import { AimassError } from '../core/errors.ts';
-import { openLocalQueue } from '../queue/index.ts';
-import { sqlitePathIn } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { type TrainProgress, type TrainSummary, trainFleet } from '../train/run-fleet.ts';
 import { type CommandContext, defineCommand, UsageError } from './command.ts';
@@ -132,8 +130,7 @@ async function train(
   fleet: string,
   options: { threads?: number; keys?: string[]; imported: ImportResult | null },
 ): Promise<number> {
-  const queue = await openLocalQueue({ path: sqlitePathIn(ctx.dataDir) });
-  ctx.defer(() => queue.close());
+  const queue = await ctx.openQueue();
   const progress = new ProgressReporter(ctx.io, !ctx.flag('quiet'));
   let latest: TrainProgress | null = null;
   const cancelOnInterrupt = ctx.flag('cancel-on-interrupt');

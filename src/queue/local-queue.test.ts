@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
-import { openSqlite, schemaVersion } from '../store/sqlite/connection.ts';
+import { openSqlite, schemaVersion } from '../sqlite/connection.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { LocalQueue, openLocalQueue } from './local-queue.ts';
 import { queueConformance } from './queue-conformance.ts';

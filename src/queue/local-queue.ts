@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { AimassError, paramError } from '../core/errors.ts';
+import type { Page, PageQuery } from '../core/page.ts';
+import { checkPageSize, decodeNumericCursor, encodeCursor } from '../core/page.ts';
 import {
   migrate,
   openSqlite,
@@ -7,9 +9,7 @@ import {
   type SqliteOptions,
   StatementCache,
   storeError,
-} from '../store/sqlite/connection.ts';
-import type { Page, PageQuery } from '../store/types.ts';
-import { checkPageSize, decodeNumericCursor, encodeCursor } from '../store/validate.ts';
+} from '../sqlite/connection.ts';
 import { startConsumer } from './consumer.ts';
 import type {
   ConsumeOptions,

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/sqlite/connection.ts';
+import type { Migration } from '../sqlite/connection.ts';
 
 /** Job states, as small integers so the visible-jobs index stays compact. */
 export const READY = 0;

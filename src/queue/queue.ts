@@ -1,4 +1,4 @@
-import type { Page, PageQuery } from '../store/types.ts';
+import type { Page, PageQuery } from '../core/page.ts';
 
 /**
  * The job queue contract (local SQLite backend now, NATS JetStream later; both must pass the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Predictor } from '../fleet/predictor.ts';
 import type { Store } from '../store/store.ts';
-import type { Predictor } from '../train/predictor.ts';
 import type { AimassApp } from './app.ts';
 import { createApp } from './app.ts';
 import { decodeFakeBundle, fakeModel, seededStore } from './testing-fakes.ts';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
+import type { Predictor } from '../fleet/predictor.ts';
 import type { Store } from '../store/store.ts';
-import type { Predictor } from '../train/predictor.ts';
-import { BundleCache, FALLBACK_KEY } from './bundle-cache.ts';
+import { BundleCache } from './bundle-cache.ts';
 import { ServeMetrics } from './metrics.ts';
 import { countingLoader, decodeFakeBundle, fakeModel, tempStore } from './testing-fakes.ts';
 

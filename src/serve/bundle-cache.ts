@@ -1,25 +1,10 @@
 import { createHash } from 'node:crypto';
 import { AimassError, isAimassError } from '../core/errors.ts';
+import type { Predictor } from '../fleet/predictor.ts';
+import { resolveServing, routeOf, type ServedModel } from '../fleet/serving.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelRecord } from '../store/types.ts';
-import { FALLBACK_KEY } from '../train/entity-result.ts';
-import type { Predictor } from '../train/predictor.ts';
 import type { ServeMetrics } from './metrics.ts';
-
-export { FALLBACK_KEY };
-/** Fallback reason for a key that has no model record at all. */
-export const UNKNOWN_KEY_REASON = 'unknown_key';
-
-/** The model that answers a request, and how to describe it in the response. */
-export interface ServedModel {
-  readonly predictor: Predictor;
-  /** Key of the model record that served: the entity's own, or `FALLBACK_KEY`. */
-  readonly modelKey: string;
-  readonly version: number;
-  readonly algorithm: string;
-  /** Why a fallback served, or null for the entity's own model. */
-  readonly fallback: string | null;
-}
 
 export interface BundleCacheOptions {
   /** Memory budget in bytes. */
@@ -95,23 +80,26 @@ export class BundleCache {
 
   /** The model serving `key`: its own champion, or the fleet's fallback with the reason. */
   async resolve(fleet: string, key: string): Promise<ServedModel> {
-    const entry = await this.lookup(fleet, key);
-    if (entry.kind === 'model') return entry.served;
-    const fallback = key === FALLBACK_KEY ? undefined : await this.lookup(fleet, FALLBACK_KEY);
-    if (fallback === undefined || fallback.kind !== 'model') {
-      const fleetExists = (await this.store.getFleet(fleet)) !== undefined;
-      if (!fleetExists) throw new AimassError('FLEET_NOT_FOUND', `no fleet "${fleet}"`, { fleet });
-      throw new AimassError(
-        'MODEL_NOT_FOUND',
-        `fleet "${fleet}" has no model for key "${key}" and no fallback model (train the fleet first)`,
-        { fleet, key },
-      );
-    }
-    const base = fallback.served;
-    const last = entry.lastServed;
+    let delegate: (Entry & { kind: 'delegate' }) | undefined;
+    const resolved = await resolveServing<ServedModel>(
+      fleet,
+      key,
+      async (lookupKey) => {
+        const entry = await this.lookup(fleet, lookupKey);
+        if (entry.kind === 'model')
+          return { kind: 'own', model: entry.served, fallback: entry.served.fallback };
+        if (lookupKey === key) delegate = entry;
+        return { kind: 'fallback', reason: entry.reason };
+      },
+      async () => (await this.store.getFleet(fleet)) !== undefined,
+    );
+    if (delegate === undefined) return resolved.model;
+    // The fleet fallback answers: reuse the answer built for this key while the fallback is the same.
+    const base = resolved.model;
+    const last = delegate.lastServed;
     if (last !== undefined && last.predictor === base.predictor && last.version === base.version) return last;
-    entry.lastServed = { ...base, fallback: entry.reason };
-    return entry.lastServed;
+    delegate.lastServed = { ...base, fallback: resolved.fallback };
+    return delegate.lastServed;
   }
 
   /**
@@ -195,13 +183,12 @@ export class BundleCache {
   private async load(fleet: string, key: string): Promise<Entry> {
     const started = this.now();
     try {
-      const record = await this.store.getChampion(fleet, key);
+      let record = await this.store.getChampion(fleet, key);
       const overhead = ENTRY_OVERHEAD_BYTES + 2 * (fleet.length + key.length);
-      if (record === undefined)
-        return { kind: 'delegate', reason: UNKNOWN_KEY_REASON, bytes: overhead, loadedAt: this.now() };
-      // An engine may store a per-key marker (empty bundle) that only names the fallback reason.
-      if (record.fallbackReason !== null && record.bundle.byteLength === 0)
-        return { kind: 'delegate', reason: record.fallbackReason, bytes: overhead, loadedAt: this.now() };
+      const route = routeOf(record);
+      if (route.kind === 'fallback')
+        return { kind: 'delegate', reason: route.reason, bytes: overhead, loadedAt: this.now() };
+      record = route.model;
       // Fallback records of one cluster carry identical bundles: share one decoded predictor.
       let pooled: PoolEntry | undefined;
       let predictor: Predictor;

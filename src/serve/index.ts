@@ -52,8 +52,8 @@ export type {
 export type { AimassApp } from './app.ts';
 export { createApp } from './app.ts';
 export { isLoopback, TokenAuth } from './auth.ts';
-export type { BundleCacheOptions, ServedModel } from './bundle-cache.ts';
-export { BundleCache, FALLBACK_KEY, UNKNOWN_KEY_REASON } from './bundle-cache.ts';
+export type { BundleCacheOptions } from './bundle-cache.ts';
+export { BundleCache } from './bundle-cache.ts';
 export { statusForCode, toHttpError } from './http-errors.ts';
 export { ServeMetrics } from './metrics.ts';
 export { modelRef, mostProbable, probabilityRow, toNullableNumbers } from './model-output.ts';

@@ -1,6 +1,6 @@
 import type { Matrix } from '../core/matrix.ts';
+import type { ServedModel } from '../fleet/serving.ts';
 import type { Label, ModelRef } from './api-types.ts';
-import type { ServedModel } from './bundle-cache.ts';
 
 /** JSON has no NaN/Infinity: non-finite numbers are sent as null. */
 export function toNullableNumbers(

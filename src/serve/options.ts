@@ -1,6 +1,6 @@
 import { AimassError } from '../core/errors.ts';
+import type { Predictor } from '../fleet/predictor.ts';
 import type { Store } from '../store/store.ts';
-import type { Predictor } from '../train/predictor.ts';
 
 /** What a token may do. `admin` implies every scope. */
 export type Scope = 'predict' | 'ingest' | 'admin';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../core/rng.ts';
 import { createFrame, numberColumn, numericValues, toMatrix } from '../data/frame.ts';
+import { encodeEntityBundle } from '../fleet/bundle.ts';
+import { loadPredictor } from '../fleet/load-predictor.ts';
 import { ridgeEstimator } from '../models/linear/ridge.ts';
 import { featureColumns, fitTransformPipeline } from '../preprocess/pipeline.ts';
-import { encodeEntityBundle } from '../train/bundle.ts';
-import { loadPredictor } from '../train/load-predictor.ts';
 import { createApp } from './app.ts';
 import { fakeModel, fakeSpec, tempStore } from './testing-fakes.ts';
 

@@ -1,7 +1,7 @@
 import { AimassError, formatValue } from '../core/errors.ts';
 import type { Column, Frame } from '../data/frame.ts';
 import { parseIsoTime } from '../data/iso-time.ts';
-import type { InputColumn } from '../train/predictor.ts';
+import type { InputColumn } from '../fleet/predictor.ts';
 
 /** Where rows sit in the request, for error paths: `rows[3].f2` or `items[3].row.f2`. */
 export interface RowPath {

@@ -1,3 +1,5 @@
+import { FLEET_NAME_SOURCE, KEY_MAX_LENGTH, KEY_PATTERN_SOURCE } from '../fleet/keys.ts';
+
 /**
  * JSON schemas of every route body, query, path parameter and response. Fastify validates
  * requests with them (Ajv) and serializes responses with them; /openapi.json publishes them.
@@ -6,10 +8,9 @@
 export type JsonSchema = Record<string, unknown>;
 
 /** Fleet names as the store accepts them. */
-export const FLEET_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
-/** Entity keys: 1..256 characters, no control characters. */
-export const KEY_MAX_LENGTH = 256;
-export const KEY_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
+export const FLEET_PATTERN = FLEET_NAME_SOURCE;
+export { KEY_MAX_LENGTH };
+export const KEY_PATTERN = KEY_PATTERN_SOURCE;
 
 const nullable = (type: string): JsonSchema => ({ type: [type, 'null'] });
 const num = { type: 'number' };

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { BundleMeta } from '../codec/meta.ts';
 import { AimassError } from '../core/errors.ts';
 import type { Frame } from '../data/frame.ts';
+import type { Predictor } from '../fleet/predictor.ts';
+import type { FleetTask } from '../fleet/spec.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import type { NewModel } from '../store/types.ts';
-import type { Predictor } from '../train/predictor.ts';
-import type { FleetTask } from '../train/spec.ts';
 
 /**
  * Test doubles for the serving layer (used by src/serve and tests/serve): a fake bundle format

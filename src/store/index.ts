@@ -1,8 +1,8 @@
+export type { Migration, SqliteOptions } from '../sqlite/connection.ts';
 export type { ChunkHeader, EncodeChunkOptions } from './chunk-codec.ts';
 export { decodeChunk, decodeChunks, encodeChunk, readChunkHeader } from './chunk-codec.ts';
 export type { StoreConfig } from './open-store.ts';
-export { openStore } from './open-store.ts';
-export type { Migration, SqliteOptions } from './sqlite/connection.ts';
+export { openStore, sqliteFileOf } from './open-store.ts';
 export { openSqliteStore, SQLITE_FILE_NAME, SqliteStore, sqlitePathIn } from './sqlite/sqlite-store.ts';
 export type { Store } from './store.ts';
 export type {

@@ -4,8 +4,8 @@ import type { Store } from './store.ts';
 
 export interface StoreConfig {
   /**
-   * `postgres://…` for the cluster backend (not implemented yet), or unset for SQLite. The
-   * `AIMASS_STORE` environment variable is the usual source.
+   * Which backend: unset or empty = SQLite in `dataDir`; `sqlite:PATH` (or `sqlite://PATH`) = that
+   * SQLite file; `postgres://…` = the cluster backend (not built yet). `AIMASS_STORE` is the usual source.
    */
   readonly url?: string;
   /** Folder holding `aimass.db` for SQLite; default `./aimass-data` (git-ignored). */
@@ -14,26 +14,31 @@ export interface StoreConfig {
   readonly synchronous?: 'NORMAL' | 'FULL';
 }
 
+/** Where a config's SQLite file is, or null when the config names another backend. */
+export function sqliteFileOf(config: StoreConfig): string | null {
+  const url = config.url ?? '';
+  if (url === '') return sqlitePathIn(config.dataDir ?? 'aimass-data');
+  const match = /^sqlite:(?:\/\/)?(.+)$/.exec(url);
+  return match ? match[1] : null;
+}
+
 /** Picks and opens the backend named by the config; the store is ready when this resolves. */
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
-  if (config.url !== undefined && config.url !== '') {
-    if (/^postgres(ql)?:\/\//.test(config.url))
+  const path = sqliteFileOf(config);
+  if (path === null) {
+    const url = config.url as string;
+    if (/^postgres(ql)?:\/\//.test(url))
       throw new AimassError(
         'UNAVAILABLE',
         'the PostgreSQL store backend is not implemented yet; unset AIMASS_STORE to use SQLite',
-        {
-          field: 'url',
-        },
+        { field: 'url' },
       );
-    throw new AimassError('PARAM_INVALID', `store: unsupported store URL scheme in "${config.url}"`, {
+    throw new AimassError('PARAM_INVALID', `store: unsupported store URL "${url}"`, {
       field: 'url',
-      expected: 'postgres://… or unset (SQLite)',
+      expected: 'unset (SQLite in the data dir), sqlite:PATH or postgres://…',
     });
   }
-  const store = new SqliteStore({
-    path: sqlitePathIn(config.dataDir ?? 'aimass-data'),
-    synchronous: config.synchronous,
-  });
+  const store = new SqliteStore({ path, synchronous: config.synchronous });
   await store.ready();
   return store;
 }

@@ -1,3 +1,6 @@
+import type { Page, PageQuery } from '../core/page.ts';
+
+export type { Page, PageQuery };
 /**
  * Domain types of the `Store`. Times are epoch milliseconds (UTC). JSON-valued fields are plain
  * JSON-safe values; binary fields (bundles, chunks) are `Uint8Array` (backends may hand back a
@@ -145,23 +148,6 @@ export interface ModelQuery {
   readonly limit?: number;
   /** `nextCursor` of the previous page. */
   readonly cursor?: string | null;
-}
-
-/** Page size and position. */
-export interface PageQuery {
-  /** Page size, 1…1000; default 100. */
-  readonly limit?: number;
-  /** `nextCursor` of the previous page. */
-  readonly cursor?: string | null;
-}
-
-/**
- * One page. `nextCursor` is opaque and stable: items inserted after the first page was read never
- * shift later pages (lists are ordered by an immutable, monotone position). `null` at the end.
- */
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor: string | null;
 }
 
 /** Which keys a shard covers: an explicit list, or an inclusive key range (string order). */

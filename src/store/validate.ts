@@ -1,28 +1,24 @@
 import { AimassError, paramError } from '../core/errors.ts';
+import { FLEET_NAME_RULE, fleetNameProblem, KEY_MAX_LENGTH } from '../fleet/keys.ts';
 import type { MetricOp, ModelStatus, NewModel } from './types.ts';
 
 /**
  * Argument checks shared by every backend, so SQLite and PostgreSQL reject the same inputs with
  * the same errors.
  */
-const FLEET_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Metric names become a JSON path: keep them to characters that need no escaping. */
 const METRIC_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-export const MAX_KEY_LENGTH = 512;
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
 const METRIC_OPS: readonly MetricOp[] = ['<', '<=', '>', '>=', '=', '!='];
 const STATUSES: readonly ModelStatus[] = ['candidate', 'champion', 'archived'];
 
 export function checkFleetName(name: unknown): string {
-  if (typeof name !== 'string' || !FLEET_NAME.test(name))
-    throw paramError('store', 'fleet', name, '1-64 characters of A-Z a-z 0-9 _ . -');
-  return name;
+  if (fleetNameProblem(name) !== null) throw paramError('store', 'fleet', name, FLEET_NAME_RULE);
+  return name as string;
 }
 
 export function checkKey(key: unknown): string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH)
-    throw paramError('store', 'key', key, `a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
+  if (typeof key !== 'string' || key.length === 0 || key.length > KEY_MAX_LENGTH)
+    throw paramError('store', 'key', key, `a non-empty string of at most ${KEY_MAX_LENGTH} characters`);
   return key;
 }
 
@@ -30,13 +26,6 @@ export function checkPositiveInteger(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
     throw paramError('store', field, value, 'a positive integer');
   return value;
-}
-
-export function checkPageSize(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
-    throw paramError('store', 'limit', limit, `an integer in [1, ${MAX_PAGE_SIZE}]`);
-  return limit;
 }
 
 export function checkMetricFilter(metric: { name: string; op: MetricOp; value: number }): void {
@@ -70,29 +59,4 @@ export function checkNewModel(model: NewModel): void {
     if (!METRIC_NAME.test(name))
       throw paramError('store', 'metrics', name, 'metric names of A-Z a-z 0-9 _ . -');
   }
-}
-
-/** Cursors are opaque to callers: base64url of a tagged position, so a cursor from one list fails on another. */
-export function encodeCursor(list: string, position: string | number): string {
-  return Buffer.from(`${list}:${position}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(list: string, cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(`${list}:`))
-    throw new AimassError('PARAM_INVALID', `store: cursor is not from a ${list} listing`, {
-      field: 'cursor',
-      value: cursor,
-    });
-  return text.slice(list.length + 1);
-}
-
-export function decodeNumericCursor(list: string, cursor: string): number {
-  const position = Number(decodeCursor(list, cursor));
-  if (!Number.isSafeInteger(position))
-    throw new AimassError('PARAM_INVALID', `store: malformed ${list} cursor`, {
-      field: 'cursor',
-      value: cursor,
-    });
-  return position;
 }

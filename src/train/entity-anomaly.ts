@@ -2,13 +2,13 @@ import type { ParamObject } from '../codec/param-value.ts';
 import { createRng } from '../core/rng.ts';
 import type { Frame } from '../data/frame.ts';
 import { numericValues } from '../data/frame.ts';
+import { encodeEntityBundle } from '../fleet/bundle.ts';
+import type { FleetPlan } from '../fleet/plan.ts';
 import { getEstimator } from '../models/registry.ts';
-import { encodeEntityBundle } from './bundle.ts';
 import { hashFrame } from './data-hash.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
 import { errorText } from './entity-tabular.ts';
 import { fallbackResult } from './fallback-result.ts';
-import type { FleetPlan } from './fleet-plan.ts';
 import { fitDesign } from './tabular-data.ts';
 
 /**

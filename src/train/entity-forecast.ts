@@ -1,17 +1,17 @@
 import type { ParamObject } from '../codec/param-value.ts';
 import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
+import { encodeEntityBundle } from '../fleet/bundle.ts';
+import { algorithmCost } from '../fleet/catalog.ts';
+import type { FleetPlan } from '../fleet/plan.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import type { AnyForecaster } from '../models/estimator.ts';
 import { getForecaster } from '../models/registry.ts';
-import { encodeEntityBundle } from './bundle.ts';
-import { algorithmCost } from './catalog.ts';
 import { hashFrame } from './data-hash.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
 import { errorText } from './entity-tabular.ts';
 import { fallbackResult } from './fallback-result.ts';
-import type { FleetPlan } from './fleet-plan.ts';
 import { planTrials } from './search.ts';
 
 /** Validation windows (rolling origins) a forecast candidate is scored on, at most. */

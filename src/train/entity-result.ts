@@ -29,8 +29,3 @@ export interface EntityResult {
   /** Set when something failed on the way (a trial, the whole entity): recorded as an event. */
   readonly failure: string | null;
 }
-
-/** The bundle stored for an entity served by the fleet fallback: empty, the reason says why. */
-export const FALLBACK_MARKER = new Uint8Array(0);
-/** The reserved key under which a fleet's global fallback model is stored. */
-export const FALLBACK_KEY = '__fallback__';

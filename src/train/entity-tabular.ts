@@ -2,20 +2,20 @@ import type { ParamObject } from '../codec/param-value.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import type { Frame } from '../data/frame.ts';
 import { numericValues } from '../data/frame.ts';
+import { encodeEntityBundle } from '../fleet/bundle.ts';
+import { algorithmCost } from '../fleet/catalog.ts';
+import type { FleetPlan } from '../fleet/plan.ts';
+import type { FleetSpec } from '../fleet/spec.ts';
 import { isBetter, type Metric } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import type { AnyEstimator } from '../models/estimator.ts';
 import { getEstimator } from '../models/registry.ts';
 import { randomSplit, type SplitIndices, stratifiedSplit, timeSplit } from '../preprocess/split.ts';
-import { encodeEntityBundle } from './bundle.ts';
-import { algorithmCost } from './catalog.ts';
 import { hashFrame } from './data-hash.ts';
 import type { Decision, EntityResult, TrialRecord } from './entity-result.ts';
 import { fallbackResult } from './fallback-result.ts';
 import type { FallbackChoice, FallbackModels } from './fallback-set.ts';
-import type { FleetPlan } from './fleet-plan.ts';
 import { planTrials, runTrials, type Trial } from './search.ts';
-import type { FleetSpec } from './spec.ts';
 import { applyDesign, fitDesign, rowsOf, type Supervised, unionIndices } from './tabular-data.ts';
 
 /** Extra test metrics recorded beside the selection metric. */

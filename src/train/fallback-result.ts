@@ -1,7 +1,7 @@
+import type { FleetPlan } from '../fleet/plan.ts';
+import { FALLBACK_MARKER } from '../fleet/serving.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
-import { FALLBACK_MARKER } from './entity-result.ts';
 import type { FallbackChoice } from './fallback-set.ts';
-import type { FleetPlan } from './fleet-plan.ts';
 
 /**
  * The record of an entity served by a fallback model, with `fallbackReason` saying why. Served by

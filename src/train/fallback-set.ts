@@ -1,7 +1,7 @@
 import type { Frame } from '../data/frame.ts';
+import { loadPredictor } from '../fleet/load-predictor.ts';
+import type { Predictor } from '../fleet/predictor.ts';
 import { entitySummary, nearestCenter, type SummaryScaler, scaleSummary } from './entity-summary.ts';
-import { loadPredictor } from './load-predictor.ts';
-import type { Predictor } from './predictor.ts';
 
 /** The fleet's fallback models as they travel to workers: bundles and the clustering, all plain data. */
 export interface FallbackBundles {
@@ -36,8 +36,6 @@ export interface FallbackModels {
   /** The cluster model for an entity's rows (by its summary), or null without clusters. */
   cluster(frame: Frame): FallbackChoice | null;
 }
-
-export const CLUSTER_KEY_PREFIX = '__cluster__';
 
 export function decodeFallbacks(bundles: FallbackBundles, globalKey: string): FallbackModels {
   const global =

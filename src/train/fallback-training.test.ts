@@ -7,13 +7,13 @@ import { test } from 'node:test';
 import { readCsv } from '../data/csv/index.ts';
 import { numericValues, sliceFrame } from '../data/frame.ts';
 import { entityFrame, groupByKey } from '../data/group.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
+import { loadPredictor } from '../fleet/load-predictor.ts';
 import { openLocalQueue } from '../queue/local-queue.ts';
 import { encodeChunk } from '../store/chunk-codec.ts';
 import { openStore } from '../store/open-store.ts';
 import { sqlitePathIn } from '../store/sqlite/sqlite-store.ts';
 import { sharedDir } from '../testing/fixtures.ts';
-import { FALLBACK_KEY } from './entity-result.ts';
-import { loadPredictor } from './load-predictor.ts';
 import { trainFleet } from './run-fleet.ts';
 
 const FEATURES = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'];

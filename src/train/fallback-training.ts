@@ -1,17 +1,17 @@
 import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
+import { clusterKey, FALLBACK_KEY } from '../fleet/keys.ts';
+import { loadPredictor } from '../fleet/load-predictor.ts';
+import type { FleetPlan } from '../fleet/plan.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import { kmeansEstimator } from '../models/kmeans.ts';
 import { decodeChunks } from '../store/chunk-codec.ts';
 import type { Store } from '../store/store.ts';
 import type { Run } from '../store/types.ts';
-import { FALLBACK_KEY } from './entity-result.ts';
 import { entitySummary, fitSummaryScaler, scaleSummary } from './entity-summary.ts';
 import { scoreMasked } from './entity-tabular.ts';
-import { CLUSTER_KEY_PREFIX, type FallbackBundles } from './fallback-set.ts';
-import type { FleetPlan } from './fleet-plan.ts';
-import { loadPredictor } from './load-predictor.ts';
+import type { FallbackBundles } from './fallback-set.ts';
 import { trainEntity } from './train-entity.ts';
 
 /**
@@ -142,7 +142,7 @@ export async function trainFallbacks(
   const bundles: Uint8Array[] = [];
   const clusterKeys: string[] = [];
   for (let c = 0; c < state.clusters; c++) {
-    const key = `${CLUSTER_KEY_PREFIX}${c}`;
+    const key = clusterKey(c);
     clusterKeys.push(key);
     const members = sampled.filter((_, i) => labels[i] === c);
     let bundle: Uint8Array | null = null;

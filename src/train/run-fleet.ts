@@ -1,13 +1,14 @@
 import { AimassError } from '../core/errors.ts';
 import { type Frame, findColumn, takeFrameRows } from '../data/frame.ts';
+import { isReservedKey } from '../fleet/keys.ts';
+import { frameColumns, planFleet } from '../fleet/plan.ts';
+import { type FleetSpec, validateFleetSpec } from '../fleet/spec.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Store } from '../store/store.ts';
 import type { KeyFailure, NewEvent, NewModel, Run } from '../store/types.ts';
 import { trainFallbacks } from './fallback-training.ts';
-import { frameColumns, planFleet } from './fleet-plan.ts';
 import { frameBuffers } from './frame-transfer.ts';
 import { type ShardOutput, type ShardTask, trainShard } from './shard-worker.ts';
-import { type FleetSpec, validateFleetSpec } from './spec.ts';
 import { createThreadPool, defaultThreads, type ThreadPool } from './thread-pool.ts';
 
 export interface TrainProgress {
@@ -63,8 +64,8 @@ async function allKeys(store: Store, fleet: string): Promise<string[]> {
   let cursor: string | undefined;
   do {
     const page = await store.listKeys(fleet, { limit: 1000, cursor });
-    // Reserved keys (`__fallback__`, `__cluster__N`) hold fallback models, not entities.
-    for (const item of page.items) if (!item.key.startsWith('__') && item.rowCount > 0) keys.push(item.key);
+    // Reserved keys hold fallback models, not entities (ingest refuses data for them).
+    for (const item of page.items) if (!isReservedKey(item.key) && item.rowCount > 0) keys.push(item.key);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return keys;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRng } from '../core/rng.ts';
+import type { CandidateSpec } from '../fleet/spec.ts';
 import { planTrials, runTrials, type Trial } from './search.ts';
-import type { CandidateSpec } from './spec.ts';
 
 const costs = (algorithm: string) =>
   algorithm === 'ridge' ? { cost: 1 } : { cost: 50, costParams: ['maxIter'] };

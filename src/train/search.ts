@@ -1,5 +1,6 @@
 import type { Rng } from '../core/rng.ts';
-import type { CandidateSpec, SearchSpace } from './spec.ts';
+import type { AlgorithmCost } from '../fleet/catalog.ts';
+import type { CandidateSpec, SearchSpace } from '../fleet/spec.ts';
 
 /** One configuration to try on an entity. */
 export interface Trial {
@@ -9,17 +10,6 @@ export interface Trial {
   cost: number;
   /** True for the candidate's low-cost starting point, false for sampled configurations. */
   initial: boolean;
-}
-
-/** What the planner must know about an algorithm. */
-export interface AlgorithmCost {
-  /** Relative cost of one fit at default params (ridge = 1). */
-  cost: number;
-  /**
-   * Params whose value scales the fit cost roughly linearly (nEstimators, maxIter, ...): the
-   * low-cost start takes their minimum, as in FLAML's low-cost-first search.
-   */
-  costParams?: readonly string[];
 }
 
 function sample(space: SearchSpace, rng: Rng): number | string | boolean {

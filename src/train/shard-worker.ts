@@ -1,8 +1,8 @@
 import type { Frame } from '../data/frame.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
+import type { FleetPlan } from '../fleet/plan.ts';
 import type { EntityResult } from './entity-result.ts';
-import { FALLBACK_KEY } from './entity-result.ts';
 import { decodeFallbacks, type FallbackBundles, type FallbackModels } from './fallback-set.ts';
-import type { FleetPlan } from './fleet-plan.ts';
 import { trainEntity } from './train-entity.ts';
 
 /** One shard's work as it crosses to a worker thread: frames travel with their buffers transferred. */

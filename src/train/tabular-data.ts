@@ -1,13 +1,13 @@
 import type { Matrix } from '../core/matrix.ts';
 import type { Rng } from '../core/rng.ts';
 import { type Frame, numericValues, takeFrameRows, toMatrix } from '../data/frame.ts';
+import type { FleetSpec } from '../fleet/spec.ts';
 import {
   featureColumns,
   fitTransformPipeline,
   type PipelineState,
   transformPipeline,
 } from '../preprocess/pipeline.ts';
-import type { FleetSpec } from './spec.ts';
 
 /** A supervised design matrix with its target; rows whose target is missing are left out. */
 export interface Supervised {

@@ -1,10 +1,10 @@
 import { type Frame, findColumn, selectColumns } from '../data/frame.ts';
+import type { FleetPlan } from '../fleet/plan.ts';
 import { trainAnomalyEntity } from './entity-anomaly.ts';
 import { trainForecastEntity } from './entity-forecast.ts';
 import type { EntityResult } from './entity-result.ts';
 import { trainTabularEntity } from './entity-tabular.ts';
 import type { FallbackModels } from './fallback-set.ts';
-import type { FleetPlan } from './fleet-plan.ts';
 
 /**
  * Only the columns a model may learn from: the plan's input columns, plus the target and the time

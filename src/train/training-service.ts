@@ -1,7 +1,7 @@
 import { AimassError } from '../core/errors.ts';
+import { FALLBACK_KEY } from '../fleet/keys.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Store } from '../store/store.ts';
-import { FALLBACK_KEY } from './entity-result.ts';
 import { type TrainProgress, type TrainSummary, trainFleet } from './run-fleet.ts';
 
 export interface TrainingServiceOptions {

@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRng } from '../../src/core/rng.ts';
 import { createFrame, numberColumn, numericValues, toMatrix } from '../../src/data/frame.ts';
+import { encodeEntityBundle } from '../../src/fleet/bundle.ts';
+import { loadPredictor } from '../../src/fleet/load-predictor.ts';
 import { ridgeEstimator } from '../../src/models/linear/ridge.ts';
 import { featureColumns, fitTransformPipeline } from '../../src/preprocess/pipeline.ts';
 import { startServer } from '../../src/serve/server.ts';
@@ -16,8 +18,6 @@ import {
   fakeSpec,
   tempStore,
 } from '../../src/serve/testing-fakes.ts';
-import { encodeEntityBundle } from '../../src/train/bundle.ts';
-import { loadPredictor } from '../../src/train/load-predictor.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createRng } from '../../src/core/rng.ts';
 import { numericValues, takeFrameRows } from '../../src/data/index.ts';
+import { loadPredictor } from '../../src/fleet/load-predictor.ts';
 import { estimators } from '../../src/models/registry.ts';
-import { loadPredictor } from '../../src/train/load-predictor.ts';
 import { trainFleet } from '../../src/train/run-fleet.ts';
 import {
   allModels,

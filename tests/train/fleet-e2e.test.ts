@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AimassError } from '../../src/core/errors.ts';
 import { type Frame, numericValues, selectColumns, takeFrameRows } from '../../src/data/index.ts';
+import { FALLBACK_KEY } from '../../src/fleet/keys.ts';
+import { loadPredictor } from '../../src/fleet/load-predictor.ts';
+import type { Predictor } from '../../src/fleet/predictor.ts';
 import { timeSplit } from '../../src/preprocess/split.ts';
 import type { ModelInfo } from '../../src/store/index.ts';
-import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
-import { loadPredictor } from '../../src/train/load-predictor.ts';
-import type { Predictor } from '../../src/train/predictor.ts';
 import { type TrainSummary, trainFleet } from '../../src/train/run-fleet.ts';
 import {
   accuracy,

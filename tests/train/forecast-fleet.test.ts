@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRng } from '../../src/core/rng.ts';
 import { numericValues } from '../../src/data/index.ts';
+import { FALLBACK_KEY } from '../../src/fleet/keys.ts';
+import { loadPredictor } from '../../src/fleet/load-predictor.ts';
 import { getForecaster } from '../../src/models/registry.ts';
-import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
-import { loadPredictor } from '../../src/train/load-predictor.ts';
 import { trainFleet } from '../../src/train/run-fleet.ts';
 import {
   allModels,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
+import { FALLBACK_KEY } from '../../src/fleet/keys.ts';
 
 interface ShardRow {
   run_id: number;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRng } from '../../src/core/rng.ts';
 import { entityFrame, groupByKey, numericValues } from '../../src/data/index.ts';
+import { FALLBACK_KEY } from '../../src/fleet/keys.ts';
 import { importFrame } from '../../src/ingest/import-frame.ts';
 import type { ModelInfo, Store } from '../../src/store/index.ts';
-import { FALLBACK_KEY } from '../../src/train/entity-result.ts';
 import { trainFleet } from '../../src/train/run-fleet.ts';
 import {
   allEvents,

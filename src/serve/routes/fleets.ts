@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AimassError } from '../../core/errors.ts';
+import { validateFleetSpec } from '../../fleet/spec.ts';
 import type { Fleet } from '../../store/types.ts';
-import { validateFleetSpec } from '../../train/spec.ts';
 import type { FleetDetail, FleetList, FleetSpecInput, FleetSummary } from '../api-types.ts';
 import type { ServeContext } from '../context.ts';
 import {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AimassError } from '../../core/errors.ts';
-import type { Predictor } from '../../train/predictor.ts';
+import type { Predictor } from '../../fleet/predictor.ts';
+import type { ServedModel } from '../../fleet/serving.ts';
 import type {
   ForecastRequest,
   ForecastResponse,
@@ -13,7 +14,6 @@ import type {
   ScoreRequest,
   ScoreResponse,
 } from '../api-types.ts';
-import type { ServedModel } from '../bundle-cache.ts';
 import type { ServeContext } from '../context.ts';
 import { modelRef, mostProbable, probabilityRow, toNullableNumbers } from '../model-output.ts';
 import { rowsToFrame } from '../rows-to-frame.ts';

@@ -1,7 +1,8 @@
+import { checkPageSize, decodeCursor, encodeCursor } from '../../core/page.ts';
+import { nullableNumber } from '../../sqlite/connection.ts';
 import type { ChunkHeader } from '../chunk-codec.ts';
 import type { KeyChunk, KeyInfo, Page, PageQuery } from '../types.ts';
-import { checkPageSize, decodeCursor, encodeCursor } from '../validate.ts';
-import { nullableNumber, type SqliteContext } from './connection.ts';
+import type { SqliteContext } from './context.ts';
 
 /** Appends chunks (caller holds the transaction; `headers[i]` was read from `chunks[i]`). */
 export function appendChunkRows(

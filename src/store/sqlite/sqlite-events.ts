@@ -1,4 +1,5 @@
 import { AimassError, paramError } from '../../core/errors.ts';
+import { checkPageSize, decodeNumericCursor, encodeCursor } from '../../core/page.ts';
 import type {
   EventQuery,
   NewEvent,
@@ -8,8 +9,7 @@ import type {
   QuarantineRow,
   StoredEvent,
 } from '../types.ts';
-import { checkPageSize, decodeNumericCursor, encodeCursor } from '../validate.ts';
-import type { SqliteContext } from './connection.ts';
+import type { SqliteContext } from './context.ts';
 
 export function insertEventRow(ctx: SqliteContext, fleet: string, event: NewEvent): number {
   if (typeof event.kind !== 'string' || event.kind.length === 0)

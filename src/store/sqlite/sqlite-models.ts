@@ -1,15 +1,9 @@
 import { AimassError } from '../../core/errors.ts';
+import { checkPageSize, decodeNumericCursor, encodeCursor } from '../../core/page.ts';
+import { nullableNumber } from '../../sqlite/connection.ts';
 import type { ModelInfo, ModelQuery, ModelRecord, NewModel, Page } from '../types.ts';
-import {
-  checkKey,
-  checkMetricFilter,
-  checkNewModel,
-  checkPageSize,
-  checkStatus,
-  decodeNumericCursor,
-  encodeCursor,
-} from '../validate.ts';
-import { nullableNumber, type SqliteContext } from './connection.ts';
+import { checkKey, checkMetricFilter, checkNewModel, checkStatus } from '../validate.ts';
+import type { SqliteContext } from './context.ts';
 
 const INFO_COLUMNS = `m.id, e.key, m.version, m.status, m.algorithm, m.params, m.metrics, m.train_start, m.train_end,
   m.row_count, m.data_hash, m.spec_version, m.fallback_reason, m.run_id, m.shard, length(m.bundle) AS bundle_bytes,

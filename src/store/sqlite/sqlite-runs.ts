@@ -1,4 +1,5 @@
 import { AimassError, paramError } from '../../core/errors.ts';
+import { checkPageSize, decodeNumericCursor, encodeCursor } from '../../core/page.ts';
 import type {
   KeyFailure,
   NewEvent,
@@ -12,8 +13,8 @@ import type {
   ShardDoneResult,
   ShardStatus,
 } from '../types.ts';
-import { checkKey, checkPageSize, decodeNumericCursor, encodeCursor } from '../validate.ts';
-import type { SqliteContext } from './connection.ts';
+import { checkKey } from '../validate.ts';
+import type { SqliteContext } from './context.ts';
 import { insertModelRows } from './sqlite-models.ts';
 
 interface RunRow {

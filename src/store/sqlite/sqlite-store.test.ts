@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAimassError } from '../../core/errors.ts';
+import { type Migration, migrate, openSqlite, schemaVersion } from '../../sqlite/connection.ts';
 import { storeConformance } from '../store-conformance.ts';
-import { type Migration, migrate, openSqlite, schemaVersion } from './connection.ts';
 import { openSqliteStore, SqliteStore } from './sqlite-store.ts';
 import { STORE_MIGRATIONS } from './store-schema.ts';
 

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { AimassError } from '../../core/errors.ts';
 import type { Frame } from '../../data/frame.ts';
+import {
+  migrate,
+  openSqlite,
+  type SqliteDatabase,
+  type SqliteOptions,
+  StatementCache,
+  storeError,
+} from '../../sqlite/connection.ts';
 import { decodeChunks, readChunkHeader } from '../chunk-codec.ts';
 import type { Store } from '../store.ts';
 import type {
@@ -29,15 +37,7 @@ import type {
   StoredEvent,
 } from '../types.ts';
 import { checkFleetName, checkKey, checkPositiveInteger } from '../validate.ts';
-import {
-  migrate,
-  openSqlite,
-  type SqliteContext,
-  type SqliteDatabase,
-  type SqliteOptions,
-  StatementCache,
-  storeError,
-} from './connection.ts';
+import type { SqliteContext } from './context.ts';
 import { appendChunkRows, listKeyRows, readChunkRows, rowCountRow } from './sqlite-data.ts';
 import { addQuarantineRows, insertEventRow, listEventRows, listQuarantineRows } from './sqlite-events.ts';
 import {

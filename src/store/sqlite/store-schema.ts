@@ -1,4 +1,4 @@
-import type { Migration } from './connection.ts';
+import type { Migration } from '../../sqlite/connection.ts';
 
 /**
  * The store's schema history (component `store`). Append new migrations; never edit released

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { AimassError, formatValue } from '../core/errors.ts';
+import { FLEET_NAME_RULE, fleetNameProblem } from './keys.ts';
 
 /** What a fleet predicts. */
 export type FleetTask = 'regression' | 'classification' | 'forecast' | 'anomaly';
@@ -84,7 +85,6 @@ export interface FleetSpec {
   shardSize: number;
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const TASKS: readonly FleetTask[] = ['regression', 'classification', 'forecast', 'anomaly'];
 const DEFAULT_METRIC: Record<FleetTask, string> = {
   regression: 'rmse',
@@ -266,8 +266,7 @@ export function validateFleetSpec(input: unknown): FleetSpec {
     'shardSize',
   ]);
   const name = str(input, 'name', 'name') as string;
-  if (!NAME_PATTERN.test(name))
-    throw specError('name', name, 'letters, digits, "_", "." or "-", 1–64 characters');
+  if (fleetNameProblem(name) !== null) throw specError('name', name, FLEET_NAME_RULE);
   const task = oneOf(input, 'task', 'task', TASKS);
   const key = str(input, 'key', 'key') as string;
   const time = str(input, 'time', 'time', null);

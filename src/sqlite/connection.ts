@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { AimassError, isAimassError } from '../../core/errors.ts';
+import { AimassError, isAimassError } from '../core/errors.ts';
 
 /** Options of a SQLite connection; shared by the store and the local queue (same file). */
 export interface SqliteOptions {
@@ -147,12 +147,4 @@ export class StatementCache {
 /** NaN and ±Infinity become NULL (SQLite has no NaN); other numbers pass. */
 export function nullableNumber(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
-}
-
-/** What the store's row functions need: the connection and its statement cache. */
-export interface SqliteContext {
-  readonly db: SqliteDatabase;
-  readonly sql: StatementCache;
-  /** The fleet's id; throws FLEET_NOT_FOUND. */
-  fleetId(name: string): number;
 }

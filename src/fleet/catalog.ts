@@ -1,5 +1,15 @@
-import type { AlgorithmCost } from './search.ts';
 import type { CandidateSpec, FleetTask } from './spec.ts';
+
+/** What the planner must know about an algorithm. */
+export interface AlgorithmCost {
+  /** Relative cost of one fit at default params (ridge = 1). */
+  cost: number;
+  /**
+   * Params whose value scales the fit cost roughly linearly (nEstimators, maxIter, ...): the
+   * low-cost start takes their minimum, as in FLAML's low-cost-first search.
+   */
+  costParams?: readonly string[];
+}
 
 /**
  * What the engine knows about each algorithm for search: relative cost of one fit (ridge = 1,

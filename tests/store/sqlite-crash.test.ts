@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { openSqlite } from './connection.ts';
+import { openSqlite } from '../../src/sqlite/connection.ts';
 import { CRASH_FLEET, KEYS_PER_SHARD } from './crash-writer.ts';
 
 const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));

@@ -2,12 +2,12 @@
  * Child process of crash.test.ts: commits training shards in a loop through the real Store and
  * local Queue until it is killed. Usage: node --import tsx crash-writer.ts <db path> <seed>
  */
-import { isAimassError } from '../../core/errors.ts';
-import { createFrame, numberColumn } from '../../data/frame.ts';
-import { LocalQueue } from '../../queue/local-queue.ts';
-import { encodeChunk } from '../chunk-codec.ts';
-import type { NewModel } from '../types.ts';
-import { SqliteStore } from './sqlite-store.ts';
+import { isAimassError } from '../../src/core/errors.ts';
+import { createFrame, numberColumn } from '../../src/data/frame.ts';
+import { LocalQueue } from '../../src/queue/local-queue.ts';
+import { encodeChunk } from '../../src/store/chunk-codec.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { NewModel } from '../../src/store/types.ts';
 
 export const CRASH_FLEET = 'crash';
 export const CRASH_TOPIC = 'shards';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
-import { planFleet } from './fleet-plan.ts';
+import { planFleet } from './plan.ts';
 import { parseFleetSpecText, validateFleetSpec } from './spec.ts';
 
 const minimal = { name: 'turbines', key: 'device_id', time: 'ts', target: 'target_reg', task: 'regression' };
