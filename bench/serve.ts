@@ -9,7 +9,7 @@ import { encodeEntityBundle } from '../src/fleet/bundle.ts';
 import { FALLBACK_KEY } from '../src/fleet/keys.ts';
 import type { LinearState } from '../src/models/linear/linear-state.ts';
 import { ridgeEstimator } from '../src/models/linear/ridge.ts';
-import { featureColumns, fitTransformPipeline } from '../src/preprocess/pipeline.ts';
+import { compilePipeline, featureColumns, fitTransformPipeline } from '../src/preprocess/pipeline.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { NewModel } from '../src/store/types.ts';
 import type { BenchArgs } from './lib/args.ts';
@@ -45,7 +45,10 @@ function template() {
   );
   const frame = createFrame([...columns, numberColumn('y', y)]);
   const spec = { steps: [{ step: 'impute', params: { strategy: 'median' } }, { step: 'standardize' }] };
-  const { state: pipeline, frame: transformed } = fitTransformPipeline(spec, frame, { target: 'y', rng });
+  const { state: pipeline, frame: transformed } = fitTransformPipeline(compilePipeline(spec), frame, {
+    target: 'y',
+    rng,
+  });
   const ridge = ridgeEstimator.fit(
     toMatrix(transformed, featureColumns(pipeline)),
     numericValues(transformed, 'y'),

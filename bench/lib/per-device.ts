@@ -2,7 +2,12 @@ import { createRng } from '../../src/core/rng.ts';
 import { type Frame, numericValues, selectColumns, sliceFrame, toMatrix } from '../../src/data/frame.ts';
 import { entityFrame, groupByKey } from '../../src/data/group.ts';
 import type { AnyEstimator } from '../../src/models/estimator.ts';
-import { fitTransformPipeline, type PipelineState, transformPipeline } from '../../src/preprocess/index.ts';
+import {
+  compilePipeline,
+  fitTransformPipeline,
+  type PipelineState,
+  transformPipeline,
+} from '../../src/preprocess/index.ts';
 
 export const FEATURES = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'];
 /** BASELINE.md's Pipeline([SimpleImputer(strategy="median"), StandardScaler(), model]). */
@@ -61,7 +66,7 @@ function fitEvalDevice(
   const train = sliceFrame(columns, 0, cut);
   const test = sliceFrame(columns, cut, n);
   const rng = createRng(0); // random_state=0
-  const fitted = fitTransformPipeline(BASELINE_PIPELINE, train, { target: job.target, rng });
+  const fitted = fitTransformPipeline(compilePipeline(BASELINE_PIPELINE), train, { target: job.target, rng });
   const X = toMatrix(fitted.frame, FEATURES);
   const y = numericValues(fitted.frame, job.target);
   const state = job.estimator.fit(X, y, job.params, rng);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { generateFleet, runCli, runJson } from './cli-test-helpers.ts';
+import { generateFleet, runCli, runJson } from './lib/cli-test-helpers.ts';
 
 // Error reporting and exit codes, against a small imported (untrained) fleet.
 const dir = mkdtempSync(join(tmpdir(), 'aimass-cli-errors-'));

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { generateFleet, runCli, runJson } from './cli-test-helpers.ts';
+import { generateFleet, runCli, runJson } from './lib/cli-test-helpers.ts';
 
 // One small fleet imported and trained once (threads 0), then every read command against it.
 const dir = mkdtempSync(join(tmpdir(), 'aimass-cli-flow-'));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './cli-test-helpers.ts';
+import { runCli } from './lib/cli-test-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aimass-cli-help-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

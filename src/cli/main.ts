@@ -1,6 +1,6 @@
 // The `aimass` command line. Each command lives in its own module and is loaded on demand, so
 // `aimass --help` stays fast.
-import { type CliIo, processIo } from './io.ts';
+import { type CliIo, processIo } from './lib/io.ts';
 
 export interface Command {
   summary: string;
@@ -17,43 +17,43 @@ interface Entry {
 const commands: Record<string, Entry> = {
   start: {
     summary: 'run aimass embedded (API, workers, demo fleet)',
-    load: async () => (await import('./start.ts')).startCommand,
+    load: async () => (await import('./commands/start.ts')).startCommand,
   },
   init: {
     summary: 'write a commented fleet spec (YAML) guessed from a data file',
-    load: async () => (await import('./init.ts')).initCommand,
+    load: async () => (await import('./commands/init.ts')).initCommand,
   },
   import: {
     summary: "store a CSV/NDJSON file's rows per entity (creates the fleet)",
-    load: async () => (await import('./import.ts')).importCommand,
+    load: async () => (await import('./commands/import.ts')).importCommand,
   },
   train: {
     summary: 'train (or resume training) one model per entity, with progress',
-    load: async () => (await import('./train.ts')).trainCommand,
+    load: async () => (await import('./commands/train.ts')).trainCommand,
   },
   models: {
     summary: 'list, show and trace model versions (ls | show | history | promote | rollback)',
-    load: async () => (await import('./models.ts')).modelsCommand,
+    load: async () => (await import('./commands/models.ts')).modelsCommand,
   },
   predict: {
     summary: "predict rows of a file with an entity's champion (or the fallback)",
-    load: async () => (await import('./predict.ts')).predictCommand,
+    load: async () => (await import('./commands/predict.ts')).predictCommand,
   },
   forecast: {
     summary: 'forecast the next steps of an entity (forecast fleets)',
-    load: async () => (await import('./forecast.ts')).forecastCommand,
+    load: async () => (await import('./commands/forecast.ts')).forecastCommand,
   },
   export: {
     summary: 'write a model bundle to a file',
-    load: async () => (await import('./export.ts')).exportCommand,
+    load: async () => (await import('./commands/export.ts')).exportCommand,
   },
   'import-model': {
     summary: 'validate a bundle file and store it as a model version',
-    load: async () => (await import('./import-model.ts')).importModelCommand,
+    load: async () => (await import('./commands/import-model.ts')).importModelCommand,
   },
   fleets: {
     summary: 'list fleets and show one (spec, data, models, latest run)',
-    load: async () => (await import('./fleets.ts')).fleetsCommand,
+    load: async () => (await import('./commands/fleets.ts')).fleetsCommand,
   },
 };
 

@@ -9,7 +9,7 @@ import { type RunningServer, startServer } from '../serve/server.ts';
 import { openStore, sqlitePathIn } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { TrainingRunner } from '../train/training-service.ts';
-import { generateFleet, runCli, runJson } from './cli-test-helpers.ts';
+import { generateFleet, runCli, runJson } from './lib/cli-test-helpers.ts';
 
 // A real server (store, local queue, training in its thread) on a free loopback port.
 const dir = mkdtempSync(join(tmpdir(), 'aimass-cli-remote-'));

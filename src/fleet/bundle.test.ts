@@ -4,7 +4,12 @@ import { isAimassError } from '../core/errors.ts';
 import { createRng } from '../core/rng.ts';
 import { createFrame, numberColumn, numericValues, toMatrix } from '../data/frame.ts';
 import { ridgeEstimator } from '../models/linear/ridge.ts';
-import { featureColumns, fitTransformPipeline, transformPipeline } from '../preprocess/pipeline.ts';
+import {
+  compilePipeline,
+  featureColumns,
+  fitTransformPipeline,
+  transformPipeline,
+} from '../preprocess/pipeline.ts';
 import { encodeEntityBundle } from './bundle.ts';
 import { loadPredictor } from './load-predictor.ts';
 
@@ -46,7 +51,10 @@ function fitEntity() {
       { step: 'standardize' },
     ],
   };
-  const { state: pipeline, frame } = fitTransformPipeline(spec, train, { target: 'y', rng: createRng(1) });
+  const { state: pipeline, frame } = fitTransformPipeline(compilePipeline(spec), train, {
+    target: 'y',
+    rng: createRng(1),
+  });
   const features = featureColumns(pipeline);
   const state = ridgeEstimator.fit(
     toMatrix(frame, features),

@@ -2,7 +2,12 @@ import { AimassError } from '../core/errors.ts';
 import type { Frame } from '../data/frame.ts';
 import { metricByName } from '../metrics/registry.ts';
 import { estimators, forecasters } from '../models/registry.ts';
-import { parsePipelineSpec } from '../preprocess/pipeline.ts';
+import {
+  type CompiledPipeline,
+  compilePipeline,
+  type PipelineSpec,
+  parsePipelineSpec,
+} from '../preprocess/pipeline.ts';
 import { autoCandidates, baselineFor } from './catalog.ts';
 import type { InputColumn } from './predictor.ts';
 import type { CandidateSpec, FleetSpec } from './spec.ts';
@@ -18,6 +23,18 @@ export interface FleetPlan {
   readonly inputColumns: readonly InputColumn[];
   /** The baseline first, then the spec's (or the task's automatic) candidates. */
   readonly candidates: readonly CandidateSpec[];
+  /** The spec's pipeline with every step's params resolved (validated once, here). */
+  readonly preprocess: PipelineSpec;
+}
+
+/** A plan bound to its transformers: built once per run (and once per worker thread), fitted per entity. */
+export interface CompiledPlan extends FleetPlan {
+  readonly pipeline: CompiledPipeline;
+}
+
+/** Binds a plan's resolved pipeline to its transformers (plans travel to workers as plain data). */
+export function compilePlan(plan: FleetPlan): CompiledPlan {
+  return { ...plan, pipeline: compilePipeline(plan.preprocess) };
 }
 
 const TIME_STEPS = new Set(['time-features', 'lag-features']);
@@ -55,8 +72,9 @@ export function planFleet(
       { field: 'target', value: spec.target, expected: 'a number or boolean column' },
     );
   }
+  let preprocess: PipelineSpec;
   try {
-    parsePipelineSpec(spec.preprocess);
+    preprocess = parsePipelineSpec(spec.preprocess);
   } catch (error) {
     if (error instanceof AimassError)
       throw new AimassError(
@@ -103,7 +121,7 @@ export function planFleet(
   for (const [i, candidate] of chosen.entries())
     checkAlgorithm(spec, candidate.algorithm, `candidates[${i}].algorithm`);
   const baseline = spec.task === 'anomaly' ? [] : [baselineFor(spec.task, spec.forecast.seasonPeriod)];
-  return { spec, specVersion, inputColumns, candidates: [...baseline, ...chosen] };
+  return { spec, specVersion, inputColumns, candidates: [...baseline, ...chosen], preprocess };
 }
 
 function checkAlgorithm(spec: FleetSpec, name: string, field: string): void {

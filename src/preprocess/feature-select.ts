@@ -2,16 +2,10 @@ import type { BinaryReader, BinaryWriter } from '../core/binary.ts';
 import { paramError } from '../core/errors.ts';
 import { type ParamRules, resolveParams } from '../core/params.ts';
 import { type Frame, getColumn, withoutColumns } from '../data/frame.ts';
-import {
-  correlationRatio,
-  discreteMutualInformation,
-  finiteMoments,
-  numberValues,
-  pearson,
-  quantileBinCodes,
-  readColumnNames,
-  resolveNumberColumns,
-} from './stats.ts';
+import { correlationRatio, discreteMutualInformation, pearson, quantileBinCodes } from './association.ts';
+import { finiteMoments } from './moments.ts';
+import { numberValues, resolveNumberColumns } from './number-columns.ts';
+import { readColumnNames } from './state-codec.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
 export type FeatureSelectMethod = 'variance' | 'correlation' | 'mutual-info';

@@ -2,17 +2,10 @@ import type { BinaryReader, BinaryWriter } from '../core/binary.ts';
 import { AimassError } from '../core/errors.ts';
 import { type ParamRules, resolveParams } from '../core/params.ts';
 import { type Frame, findColumn, type NumberColumn } from '../data/frame.ts';
-import {
-  finiteMoments,
-  finiteScratch,
-  mapNumberColumns,
-  medianSelect,
-  modeSorted,
-  numberValues,
-  readColumnNames,
-  resolveNumberColumns,
-  sortedFinite,
-} from './stats.ts';
+import { finiteMoments } from './moments.ts';
+import { mapNumberColumns, numberValues, resolveNumberColumns } from './number-columns.ts';
+import { finiteScratch, medianSelect, modeSorted, sortedFinite } from './quantiles.ts';
+import { readColumnNames } from './state-codec.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';

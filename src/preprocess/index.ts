@@ -28,6 +28,7 @@ export {
   outliersTransformer,
 } from './outliers.ts';
 export {
+  compilePipeline,
   decodePipeline,
   encodePipeline,
   featureColumns,

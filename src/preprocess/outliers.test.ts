@@ -6,7 +6,7 @@ import { checkTransformer } from '../testing/check-transformer.ts';
 import { expectClose } from '../testing/expect-close.ts';
 import { loadFixture, toleranceFor } from '../testing/fixtures.ts';
 import { outliersTransformer, rowOutlierMask } from './outliers.ts';
-import { quantileSorted, sortedFinite } from './stats.ts';
+import { quantileSorted, sortedFinite } from './quantiles.ts';
 
 const context = { rng: createRng(1) };
 const inf = Number.POSITIVE_INFINITY;

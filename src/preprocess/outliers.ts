@@ -1,18 +1,10 @@
 import type { BinaryReader, BinaryWriter } from '../core/binary.ts';
 import { type ParamRules, resolveParams } from '../core/params.ts';
 import { type Frame, takeFrameRows } from '../data/frame.ts';
-import {
-  finiteMoments,
-  finiteScratch,
-  isConstantVariance,
-  mapNumberColumns,
-  medianSelect,
-  numberValues,
-  quantileSelect,
-  readColumnNames,
-  readColumnStatistic,
-  resolveNumberColumns,
-} from './stats.ts';
+import { finiteMoments, isConstantVariance } from './moments.ts';
+import { mapNumberColumns, numberValues, resolveNumberColumns } from './number-columns.ts';
+import { finiteScratch, medianSelect, quantileSelect } from './quantiles.ts';
+import { readColumnNames, readColumnStatistic } from './state-codec.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
 export type OutlierMethod = 'iqr' | 'zscore' | 'mad';

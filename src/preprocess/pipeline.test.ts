@@ -15,6 +15,7 @@ import {
 } from '../data/frame.ts';
 import { assertFramesIdentical } from '../testing/check-transformer.ts';
 import {
+  compilePipeline,
   decodePipeline,
   encodePipeline,
   featureColumns,
@@ -130,7 +131,7 @@ test('pipeline: fit-time errors carry the step path', () => {
 
 test('pipeline: fits each step on the previous output, drops rows only in training', () => {
   const frame = readings();
-  const { state, frame: trained } = fitTransformPipeline(spec, frame, context());
+  const { state, frame: trained } = fitTransformPipeline(compilePipeline(spec), frame, context());
   assert.deepEqual(
     state.steps.map((s) => s.name),
     spec.steps.map((s) => s.step),
@@ -237,5 +238,23 @@ test('pipeline: a spec object mutated after a successful fit is still validated'
   assert.throws(
     () => fitPipeline(mutable, frame, context()),
     (e: unknown) => isAimassError(e, 'SPEC_INVALID') && e.context.field === 'steps[1].step',
+  );
+});
+
+test('pipeline: a compiled pipeline is frozen and independent of its source spec', () => {
+  const frame = readings();
+  const source = { steps: [{ step: 'impute', params: { strategy: 'median' } }] };
+  const compiled = compilePipeline(source);
+  assert.ok(
+    Object.isFrozen(compiled) && Object.isFrozen(compiled.steps) && Object.isFrozen(compiled.steps[0]),
+  );
+  const before = fitTransformPipeline(compiled, frame, context()).state;
+  source.steps[0].params = { strategy: 'mode' };
+  const after = fitTransformPipeline(compiled, frame, context()).state;
+  assert.equal(compiled.steps[0].params.strategy, 'median');
+  assert.deepEqual(
+    roundTrip(after).bytes,
+    roundTrip(before).bytes,
+    'same fit: the source mutation is not seen',
   );
 });

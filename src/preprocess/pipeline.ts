@@ -82,25 +82,36 @@ function atStep(error: unknown, index: number, name: string): unknown {
 }
 
 /**
- * Validates a spec. Structure errors are SPEC_INVALID, bad params PARAM_INVALID; both name the
- * field by path (`steps[2].step`, `steps[2].params.strategy`). Returns the spec with each step's
- * params resolved (defaults applied, frozen).
+ * A validated pipeline, ready to fit many times: each step's transformer looked up and its params
+ * resolved (defaults applied, frozen) once. Fleets compile their spec once per run.
  */
-export function parsePipelineSpec(spec: unknown): PipelineSpec {
-  return { steps: readSpec(spec, true) };
+export interface CompiledPipeline {
+  readonly steps: readonly CompiledStep[];
 }
 
-/** Specs whose params already passed validation (fleets fit one spec object per entity). */
-const validatedSpecs = new WeakSet<object>();
+export interface CompiledStep {
+  readonly step: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly transformer: AnyTransformer;
+}
 
-/** Checks the structure; resolves each step's params when `resolve` (else passes them through). */
-function readSpec(spec: unknown, resolve: boolean): PipelineStepSpec[] {
+/**
+ * Validates a spec. Structure errors are SPEC_INVALID, bad params PARAM_INVALID; both name the
+ * field by path (`steps[2].step`, `steps[2].params.strategy`). Returns the spec with each step's
+ * params resolved (defaults applied, frozen): plain data, safe to send to another thread.
+ */
+export function parsePipelineSpec(spec: unknown): PipelineSpec {
+  return { steps: compilePipeline(spec).steps.map(({ step, params }) => ({ step, params })) };
+}
+
+/** Validates a spec (as `parsePipelineSpec`) and binds each step to its transformer. */
+export function compilePipeline(spec: unknown): CompiledPipeline {
   if (!isPlainObject(spec)) throw specError('(spec)', spec, 'an object { steps: [...] }');
   for (const key of Object.keys(spec))
     if (key !== 'steps') throw specError(key, spec[key], 'only the field "steps"');
   const steps = spec.steps;
   if (!Array.isArray(steps)) throw specError('steps', steps, 'an array of { step, params }');
-  const parsed: PipelineStepSpec[] = [];
+  const compiled: CompiledStep[] = [];
   steps.forEach((entry: unknown, index) => {
     const path = `steps[${index}]`;
     if (!isPlainObject(entry)) throw specError(path, entry, 'an object { step, params }');
@@ -111,40 +122,34 @@ function readSpec(spec: unknown, resolve: boolean): PipelineStepSpec[] {
     const transformer = typeof name === 'string' ? findTransformer(name) : undefined;
     if (transformer === undefined || typeof name !== 'string')
       throw specError(`${path}.step`, name, `one of ${transformerNames().join(', ')}`);
-    let params = entry.params as Readonly<Record<string, unknown>> | undefined;
-    if (resolve)
-      try {
-        params = transformer.params(entry.params);
-      } catch (error) {
-        throw atStep(error, index, name);
-      }
-    parsed.push({ step: name, params });
+    let params: Readonly<Record<string, unknown>>;
+    try {
+      params = transformer.params(entry.params);
+    } catch (error) {
+      throw atStep(error, index, name);
+    }
+    compiled.push(Object.freeze({ step: name, params, transformer }));
   });
-  if (resolve) validatedSpecs.add(spec);
-  return parsed;
+  return Object.freeze({ steps: Object.freeze(compiled) });
 }
 
 /** Fits every step and returns the state together with the transformed training frame. */
 export function fitTransformPipeline(
-  spec: unknown,
+  pipeline: CompiledPipeline,
   frame: Frame,
   context: FitContext,
 ): { state: PipelineState; frame: Frame } {
-  // Params are validated up front once per spec object (so a bad last step fails before any fit);
-  // each step's fit validates them again anyway, so a spec mutated since is still caught.
-  const parsed = readSpec(spec, !(isPlainObject(spec) && validatedSpecs.has(spec)));
   const steps: PipelineStepState[] = [];
   let current = frame;
-  parsed.forEach((stepSpec, index) => {
-    const transformer = findTransformer(stepSpec.step) as AnyTransformer;
+  pipeline.steps.forEach(({ step, params, transformer }, index) => {
     // One forked stream per step: a step's randomness does not depend on what earlier steps drew.
     const stepContext: FitContext = { ...context, rng: context.rng.fork() };
     try {
-      const state = transformer.fit(current, stepSpec.params, stepContext);
+      const state = transformer.fit(current, params, stepContext);
       current = transformer.transform(state, current, { training: true });
-      steps.push({ name: stepSpec.step, transformer, state });
+      steps.push({ name: step, transformer, state });
     } catch (error) {
-      throw atStep(error, index, stepSpec.step);
+      throw atStep(error, index, step);
     }
   });
   const state: PipelineState = {
@@ -157,9 +162,9 @@ export function fitTransformPipeline(
   return { state, frame: current };
 }
 
-/** Fits every step on the previous step's training-mode output. */
+/** Compiles `spec` and fits it once (for one-off fits; fleets compile once and fit many times). */
 export function fitPipeline(spec: unknown, frame: Frame, context: FitContext): PipelineState {
-  return fitTransformPipeline(spec, frame, context).state;
+  return fitTransformPipeline(compilePipeline(spec), frame, context).state;
 }
 
 /** Replays every step; prediction mode (the default) keeps every row, in order. */

@@ -2,17 +2,10 @@ import type { BinaryReader, BinaryWriter } from '../core/binary.ts';
 import { paramError } from '../core/errors.ts';
 import { type ParamRules, resolveParams } from '../core/params.ts';
 import type { Frame } from '../data/frame.ts';
-import {
-  finiteScratch,
-  mapNumberColumns,
-  medianSelect,
-  numberValues,
-  quantileSelect,
-  readColumnNames,
-  readColumnStatistic,
-  resolveNumberColumns,
-  safeScale,
-} from './stats.ts';
+import { safeScale } from './moments.ts';
+import { mapNumberColumns, numberValues, resolveNumberColumns } from './number-columns.ts';
+import { finiteScratch, medianSelect, quantileSelect } from './quantiles.ts';
+import { readColumnNames, readColumnStatistic } from './state-codec.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
 export interface RobustScaleParams {

@@ -6,8 +6,8 @@ import { categoryColumn, createFrame, type Frame, numberColumn, numericValues } 
 import { checkTransformer } from '../testing/check-transformer.ts';
 import { expectClose } from '../testing/expect-close.ts';
 import { loadFixture, toleranceFor } from '../testing/fixtures.ts';
+import { finiteMoments } from './moments.ts';
 import { standardizeTransformer } from './standardize.ts';
-import { finiteMoments } from './stats.ts';
 
 const context = { rng: createRng(1) };
 

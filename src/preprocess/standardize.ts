@@ -1,15 +1,9 @@
 import type { BinaryReader, BinaryWriter } from '../core/binary.ts';
 import { type ParamRules, resolveParams } from '../core/params.ts';
 import type { Frame } from '../data/frame.ts';
-import {
-  finiteMoments,
-  isConstantVariance,
-  mapNumberColumns,
-  numberValues,
-  readColumnNames,
-  readColumnStatistic,
-  resolveNumberColumns,
-} from './stats.ts';
+import { finiteMoments, isConstantVariance } from './moments.ts';
+import { mapNumberColumns, numberValues, resolveNumberColumns } from './number-columns.ts';
+import { readColumnNames, readColumnStatistic } from './state-codec.ts';
 import type { FitContext, Transformer } from './transformer.ts';
 
 export interface StandardizeParams {

@@ -5,7 +5,7 @@ import { createFrame, numberColumn, numericValues, toMatrix } from '../data/fram
 import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { loadPredictor } from '../fleet/load-predictor.ts';
 import { ridgeEstimator } from '../models/linear/ridge.ts';
-import { featureColumns, fitTransformPipeline } from '../preprocess/pipeline.ts';
+import { compilePipeline, featureColumns, fitTransformPipeline } from '../preprocess/pipeline.ts';
 import { createApp } from './app.ts';
 import { fakeModel, fakeSpec, tempStore } from './testing-fakes.ts';
 
@@ -17,10 +17,14 @@ function ridgeBundle(): Uint8Array {
   const f2 = Float64Array.from({ length: n }, () => rng.normal() - 1);
   const y = Float64Array.from({ length: n }, (_, i) => 3 * f1[i] - 2 * f2[i] + 1);
   const train = createFrame([numberColumn('f1', f1), numberColumn('f2', f2), numberColumn('y', y)]);
-  const { state: pipeline, frame } = fitTransformPipeline({ steps: [{ step: 'standardize' }] }, train, {
-    target: 'y',
-    rng: createRng(1),
-  });
+  const { state: pipeline, frame } = fitTransformPipeline(
+    compilePipeline({ steps: [{ step: 'standardize' }] }),
+    train,
+    {
+      target: 'y',
+      rng: createRng(1),
+    },
+  );
   const state = ridgeEstimator.fit(
     toMatrix(frame, featureColumns(pipeline)),
     numericValues(frame, 'y'),

@@ -3,7 +3,7 @@ import { createRng } from '../core/rng.ts';
 import type { Frame } from '../data/frame.ts';
 import { numericValues } from '../data/frame.ts';
 import { encodeEntityBundle } from '../fleet/bundle.ts';
-import type { FleetPlan } from '../fleet/plan.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import { getEstimator } from '../models/registry.ts';
 import { hashFrame } from './data-hash.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
@@ -16,7 +16,12 @@ import { fitDesign } from './tabular-data.ts';
  * on all of the entity's rows, since there are no labels to hold out. The recorded metric is the
  * share of training rows the detector flags, a sanity number for the contamination setting.
  */
-export function trainAnomalyEntity(key: string, frame: Frame, plan: FleetPlan, nowMs: number): EntityResult {
+export function trainAnomalyEntity(
+  key: string,
+  frame: Frame,
+  plan: CompiledPlan,
+  nowMs: number,
+): EntityResult {
   const { spec } = plan;
   const rows = frame.rowCount;
   const base = { key, rows, dataHash: hashFrame(frame), plan, nowMs };
@@ -28,7 +33,7 @@ export function trainAnomalyEntity(key: string, frame: Frame, plan: FleetPlan, n
   const trials: TrialRecord[] = [];
   try {
     const estimator = getEstimator(candidate.algorithm, 'anomaly');
-    const design = fitDesign(spec, frame, rng.fork());
+    const design = fitDesign(plan, frame, rng.fork());
     const state = estimator.fit(design.data.X, null, candidate.params, rng.fork());
     const flags = estimator.predict(state, design.data.X);
     let flagged = 0;

@@ -3,7 +3,7 @@ import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
 import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { algorithmCost } from '../fleet/catalog.ts';
-import type { FleetPlan } from '../fleet/plan.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import type { AnyForecaster } from '../models/estimator.ts';
@@ -44,7 +44,12 @@ export function interpolatedSeries(values: Float64Array): Float64Array {
  * Series too short for that (or under `minRows`) are served by seasonal naive / naive fitted on
  * what there is, with the reason recorded.
  */
-export function trainForecastEntity(key: string, frame: Frame, plan: FleetPlan, nowMs: number): EntityResult {
+export function trainForecastEntity(
+  key: string,
+  frame: Frame,
+  plan: CompiledPlan,
+  nowMs: number,
+): EntityResult {
   const { spec } = plan;
   const horizon = spec.forecast.horizon;
   const period = spec.forecast.seasonPeriod;

@@ -4,7 +4,7 @@ import type { Frame } from '../data/frame.ts';
 import { numericValues } from '../data/frame.ts';
 import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { algorithmCost } from '../fleet/catalog.ts';
-import type { FleetPlan } from '../fleet/plan.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import type { FleetSpec } from '../fleet/spec.ts';
 import { isBetter, type Metric } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
@@ -64,7 +64,7 @@ function timeRange(spec: FleetSpec, frame: Frame): { start: number | null; end: 
 export function trainTabularEntity(
   key: string,
   frame: Frame,
-  plan: FleetPlan,
+  plan: CompiledPlan,
   fallbacks: FallbackModels | null,
   nowMs: number,
 ): EntityResult {
@@ -88,7 +88,7 @@ export function trainTabularEntity(
   let validation: Supervised;
   try {
     sets = split(spec, frame, rng);
-    design = fitDesign(spec, rowsOf(frame, sets.train), rng.fork());
+    design = fitDesign(plan, rowsOf(frame, sets.train), rng.fork());
     // Without a validation split, selection falls back to the training score (documented in the spec).
     validation =
       sets.validation.length > 0
@@ -177,7 +177,7 @@ export function trainTabularEntity(
 
   try {
     const trainAndValidation = unionIndices(sets.train, sets.validation);
-    const final = fitDesign(spec, rowsOf(frame, trainAndValidation), rng.fork());
+    const final = fitDesign(plan, rowsOf(frame, trainAndValidation), rng.fork());
     const state = best.estimator.fit(final.data.X, final.data.y, best.params, rng.fork());
     const test = sets.test.length > 0 ? applyDesign(spec, final.pipeline, rowsOf(frame, sets.test)) : null;
     const metrics: Record<string, number> = {

@@ -1,4 +1,4 @@
-import type { FleetPlan } from '../fleet/plan.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import { FALLBACK_MARKER } from '../fleet/serving.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
 import type { FallbackChoice } from './fallback-set.ts';
@@ -9,7 +9,7 @@ import type { FallbackChoice } from './fallback-set.ts';
  * model). Served by a cluster model: that model's bundle itself, so serving needs no lookup.
  */
 export function fallbackResult(
-  base: { key: string; rows: number; dataHash: string; plan: FleetPlan; nowMs: number },
+  base: { key: string; rows: number; dataHash: string; plan: CompiledPlan; nowMs: number },
   reason: string,
   numbers: Record<string, number>,
   trials: readonly TrialRecord[],

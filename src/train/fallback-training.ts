@@ -2,7 +2,7 @@ import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
 import { clusterKey, FALLBACK_KEY } from '../fleet/keys.ts';
 import { loadPredictor } from '../fleet/load-predictor.ts';
-import type { FleetPlan } from '../fleet/plan.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import { kmeansEstimator } from '../models/kmeans.ts';
@@ -18,7 +18,12 @@ import { trainEntity } from './train-entity.ts';
  * "Where it helps": a cluster model is kept only when it scores better than the global model on
  * the pooled rows of the cluster's entities (rows with a target), by the fleet metric.
  */
-function helps(plan: FleetPlan, clusterBundle: Uint8Array, globalBundle: Uint8Array, pooled: Frame): boolean {
+function helps(
+  plan: CompiledPlan,
+  clusterBundle: Uint8Array,
+  globalBundle: Uint8Array,
+  pooled: Frame,
+): boolean {
   const target = plan.spec.target;
   if (target === null) return false;
   const metric = metricByName(plan.spec.metric);
@@ -31,7 +36,7 @@ function helps(plan: FleetPlan, clusterBundle: Uint8Array, globalBundle: Uint8Ar
 /** Clusters need a few entities each to be worth a model. */
 const MIN_ENTITIES_PER_CLUSTER = 5;
 
-function pooledPlan(plan: FleetPlan): FleetPlan {
+function pooledPlan(plan: CompiledPlan): CompiledPlan {
   const { spec } = plan;
   // Pooled rows of many entities are not one time series: split them at random.
   return {
@@ -47,7 +52,7 @@ function pooledPlan(plan: FleetPlan): FleetPlan {
 /** Trains a pooled model and stores it as the champion of a reserved key; null when it fails. */
 async function trainPooled(
   store: Store,
-  plan: FleetPlan,
+  plan: CompiledPlan,
   run: Run,
   key: string,
   frame: Frame,
@@ -84,7 +89,7 @@ async function trainPooled(
  */
 export async function trainFallbacks(
   store: Store,
-  plan: FleetPlan,
+  plan: CompiledPlan,
   keys: readonly string[],
   run: Run,
   sampleKeys: number,

@@ -1,7 +1,7 @@
 import { AimassError } from '../core/errors.ts';
 import { type Frame, findColumn, takeFrameRows } from '../data/frame.ts';
 import { isReservedKey } from '../fleet/keys.ts';
-import { frameColumns, planFleet } from '../fleet/plan.ts';
+import { compilePlan, frameColumns, planFleet } from '../fleet/plan.ts';
 import { type FleetSpec, validateFleetSpec } from '../fleet/spec.ts';
 import type { Queue } from '../queue/queue.ts';
 import type { Store } from '../store/store.ts';
@@ -147,7 +147,13 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   }
   const runId = run.id;
   options.onRunStarted?.(runId);
-  const fallbackBundles = await trainFallbacks(store, plan, keys, run, options.fallbackSampleKeys ?? 200);
+  const fallbackBundles = await trainFallbacks(
+    store,
+    compilePlan(plan),
+    keys,
+    run,
+    options.fallbackSampleKeys ?? 200,
+  );
   const planId = `${fleet}:${runId}`;
 
   const allShards = await store.listShards(runId);

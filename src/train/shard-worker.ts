@@ -1,13 +1,13 @@
 import type { Frame } from '../data/frame.ts';
 import { FALLBACK_KEY } from '../fleet/keys.ts';
-import type { FleetPlan } from '../fleet/plan.ts';
+import { type CompiledPlan, compilePlan, type FleetPlan } from '../fleet/plan.ts';
 import type { EntityResult } from './entity-result.ts';
 import { decodeFallbacks, type FallbackBundles, type FallbackModels } from './fallback-set.ts';
 import { trainEntity } from './train-entity.ts';
 
 /** One shard's work as it crosses to a worker thread: frames travel with their buffers transferred. */
 export interface ShardTask {
-  /** Identifies the plan, so a worker decodes the plan's fallback model once, not per shard. */
+  /** Identifies the plan, so a worker compiles it and decodes its fallback models once, not per shard. */
   readonly planId: string;
   readonly plan: FleetPlan;
   readonly fallbacks: FallbackBundles;
@@ -20,16 +20,22 @@ export interface ShardOutput {
   readonly millis: number;
 }
 
-let cached: { planId: string; fallbacks: FallbackModels } | null = null;
+let cached: { planId: string; plan: CompiledPlan; fallbacks: FallbackModels } | null = null;
 
 /** Trains every entity of the shard; used in worker threads and, with one thread, in-process. */
 export function trainShard(task: ShardTask): ShardOutput {
   const started = performance.now();
+  // The plan is compiled and the fallbacks decoded once per plan and thread, not per shard.
   if (cached?.planId !== task.planId) {
-    cached = { planId: task.planId, fallbacks: decodeFallbacks(task.fallbacks, FALLBACK_KEY) };
+    cached = {
+      planId: task.planId,
+      plan: compilePlan(task.plan),
+      fallbacks: decodeFallbacks(task.fallbacks, FALLBACK_KEY),
+    };
   }
+  const { plan, fallbacks } = cached;
   const results = task.entities.map((entity) =>
-    trainEntity(entity.key, entity.frame, task.plan, cached?.fallbacks ?? null, task.nowMs),
+    trainEntity(entity.key, entity.frame, plan, fallbacks, task.nowMs),
   );
   return { results, millis: performance.now() - started };
 }

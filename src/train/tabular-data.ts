@@ -1,6 +1,7 @@
 import type { Matrix } from '../core/matrix.ts';
 import type { Rng } from '../core/rng.ts';
 import { type Frame, numericValues, takeFrameRows, toMatrix } from '../data/frame.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import type { FleetSpec } from '../fleet/spec.ts';
 import {
   featureColumns,
@@ -32,11 +33,12 @@ export function withTarget(X: Matrix, y: Float64Array): Supervised {
 
 /** Fits the spec's pipeline on `frame` (training mode: row drops apply) and builds X, y. */
 export function fitDesign(
-  spec: FleetSpec,
+  plan: CompiledPlan,
   frame: Frame,
   rng: Rng,
 ): { pipeline: PipelineState; data: Supervised } {
-  const { state, frame: transformed } = fitTransformPipeline(spec.preprocess, frame, {
+  const { spec } = plan;
+  const { state, frame: transformed } = fitTransformPipeline(plan.pipeline, frame, {
     target: spec.target ?? undefined,
     key: spec.key,
     time: spec.time ?? undefined,

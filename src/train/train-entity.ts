@@ -1,5 +1,5 @@
 import { type Frame, findColumn, selectColumns } from '../data/frame.ts';
-import type { FleetPlan } from '../fleet/plan.ts';
+import type { CompiledPlan } from '../fleet/plan.ts';
 import { trainAnomalyEntity } from './entity-anomaly.ts';
 import { trainForecastEntity } from './entity-forecast.ts';
 import type { EntityResult } from './entity-result.ts';
@@ -12,7 +12,7 @@ import type { FallbackModels } from './fallback-set.ts';
  * never reaches the pipeline, so a spec's `features` list is what the model sees and what
  * prediction requests must carry.
  */
-export function modelColumns(frame: Frame, plan: FleetPlan): Frame {
+export function modelColumns(frame: Frame, plan: CompiledPlan): Frame {
   const names = new Set(plan.inputColumns.map((c) => c.name));
   if (plan.spec.target !== null) names.add(plan.spec.target);
   if (plan.spec.time !== null) names.add(plan.spec.time);
@@ -26,7 +26,7 @@ export function modelColumns(frame: Frame, plan: FleetPlan): Frame {
 export function trainEntity(
   key: string,
   frame: Frame,
-  plan: FleetPlan,
+  plan: CompiledPlan,
   fallbacks: FallbackModels | null,
   nowMs: number,
 ): EntityResult {

@@ -9,7 +9,7 @@ import { createFrame, numberColumn, numericValues, toMatrix } from '../../src/da
 import { encodeEntityBundle } from '../../src/fleet/bundle.ts';
 import { loadPredictor } from '../../src/fleet/load-predictor.ts';
 import { ridgeEstimator } from '../../src/models/linear/ridge.ts';
-import { featureColumns, fitTransformPipeline } from '../../src/preprocess/pipeline.ts';
+import { compilePipeline, featureColumns, fitTransformPipeline } from '../../src/preprocess/pipeline.ts';
 import { startServer } from '../../src/serve/server.ts';
 import {
   decodeFakeBundle,
@@ -34,10 +34,14 @@ function ridgeBundle(): Uint8Array {
     cols.reduce((s, c, j) => s + (j + 1) * c.values[i], 0),
   );
   const train = createFrame([...cols, numberColumn('y', y)]);
-  const { state: pipeline, frame } = fitTransformPipeline({ steps: [{ step: 'standardize' }] }, train, {
-    target: 'y',
-    rng: createRng(1),
-  });
+  const { state: pipeline, frame } = fitTransformPipeline(
+    compilePipeline({ steps: [{ step: 'standardize' }] }),
+    train,
+    {
+      target: 'y',
+      rng: createRng(1),
+    },
+  );
   const state = ridgeEstimator.fit(
     toMatrix(frame, featureColumns(pipeline)),
     numericValues(frame, 'y'),
