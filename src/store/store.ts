@@ -1,7 +1,10 @@
 import type { Frame } from '../data/frame.ts';
 import type {
+  DataColumn,
   EventQuery,
   Fleet,
+  IngestCommit,
+  IngestOutcome,
   KeyChunk,
   KeyFailure,
   KeyInfo,
@@ -64,6 +67,21 @@ export interface Store {
   listKeys(fleet: string, page?: PageQuery): Promise<Page<KeyInfo>>;
   /** Rows stored for the key; 0 for an unknown key. */
   rowCount(fleet: string, key: string): Promise<number>;
+
+  // Ingest (the one door of every source: src/ingest/)
+  /**
+   * Commits one ingest batch: chunks, quarantine rows, dedupe ids, the source cursor and new column
+   * types in ONE transaction. A batch with an already stored dedupe id writes nothing and returns
+   * the duplicates. A column type that differs from the registered one throws DATA_INVALID
+   * (retryable: read the batch again with `dataColumns`).
+   */
+  commitIngest(fleet: string, commit: IngestCommit): Promise<IngestOutcome>;
+  /** The ids among `ids` already stored for `source`, with their receipts (null when none was kept). */
+  ingestReceipts(fleet: string, source: string, ids: readonly string[]): Promise<Map<string, unknown>>;
+  /** A source's stored position (see `IngestCommit.cursor`), or `undefined`. */
+  getCursor(fleet: string, source: string): Promise<string | undefined>;
+  /** The fleet's registered data columns, by name. */
+  dataColumns(fleet: string): Promise<DataColumn[]>;
 
   // Model versions
   /** Inserts one version; returns it without the bundle. */

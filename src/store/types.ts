@@ -311,3 +311,46 @@ export interface PruneOptions {
   /** Keep the newest `keepLast` versions of every key (≥ 1). Champions are always kept. */
   readonly keepLast: number;
 }
+
+/** A column of a fleet's data and the type every batch reads it as (fixed by the first batch with values in it). */
+export interface DataColumn {
+  readonly name: string;
+  readonly type: 'number' | 'category' | 'time' | 'boolean';
+}
+
+/** Ids that make an ingest commit idempotent: a resent batch (or message) is stored once. */
+export interface IngestDedupe {
+  /** Id namespace: `http`, `file`, `mqtt:<client id>`, … */
+  readonly source: string;
+  /** One id per batch (HTTP Idempotency-Key) or per message (MQTT). */
+  readonly ids: readonly string[];
+  /** JSON-safe answer kept with each id and returned for a resent batch. Default none. */
+  readonly receipt?: unknown;
+  /** How long ids of this source are remembered; default 7 days. Pruned lazily, every so many commits. */
+  readonly keepMs?: number;
+  /** Remember at most this many newest ids of this source (with `keepMs`, whichever forgets first). */
+  readonly keepLast?: number;
+}
+
+/** One durable ingest commit: everything in it is written in ONE transaction, or nothing is. */
+export interface IngestCommit {
+  readonly chunks: readonly KeyChunk[];
+  readonly quarantine?: readonly NewQuarantineRow[];
+  readonly dedupe?: IngestDedupe;
+  /** A source's position after this batch (a file offset, a SQL cursor), stored with the rows. */
+  readonly cursor?: { readonly source: string; readonly value: string };
+  /** Column types the batch was read with: new names are registered; another type for a known name refuses the commit. */
+  readonly columns?: readonly DataColumn[];
+}
+
+/**
+ * `committed`: everything was written. Otherwise some dedupe ids were already stored: nothing was
+ * written, and `duplicates` lists those ids with their receipts (the caller drops them and retries
+ * the rest, or answers with the receipt).
+ */
+export type IngestOutcome =
+  | { readonly committed: true }
+  | {
+      readonly committed: false;
+      readonly duplicates: readonly { readonly id: string; readonly receipt: unknown }[];
+    };

@@ -12,8 +12,11 @@ import {
 import { decodeChunks, readChunkHeader } from '../chunk-codec.ts';
 import type { Store } from '../store.ts';
 import type {
+  DataColumn,
   EventQuery,
   Fleet,
+  IngestCommit,
+  IngestOutcome,
   KeyChunk,
   KeyFailure,
   KeyInfo,
@@ -41,6 +44,14 @@ import type { SqliteContext } from './context.ts';
 import { appendChunkRows, listKeyRows, readChunkRows, rowCountRow } from './sqlite-data.ts';
 import { addQuarantineRows, insertEventRow, listEventRows, listQuarantineRows } from './sqlite-events.ts';
 import {
+  checkIngestCommit,
+  commitIngestRows,
+  cursorRow,
+  dataColumnRows,
+  pruneIdRows,
+  receiptRows,
+} from './sqlite-ingest.ts';
+import {
   getChampionRow,
   getModelRow,
   historyRows,
@@ -63,6 +74,9 @@ import {
   runProgressRow,
 } from './sqlite-runs.ts';
 import { STORE_MIGRATIONS } from './store-schema.ts';
+
+/** Dedupe ids are pruned once per this many commits of a source. */
+const PRUNE_EVERY = 200;
 
 /** The file name of the store (and local queue) inside the data directory. */
 export const SQLITE_FILE_NAME = 'aimass.db';
@@ -96,6 +110,8 @@ export class SqliteStore implements Store {
     immediate: (fn: (ctx: SqliteContext) => unknown, ctx: SqliteContext) => unknown;
   } = null!;
   private closed = false;
+  /** Committed batches per dedupe source since its ids were last pruned. */
+  private readonly commitsSincePrune = new Map<string, number>();
 
   constructor(private readonly options: SqliteOptions) {}
 
@@ -263,6 +279,38 @@ export class SqliteStore implements Store {
       return readChunkHeader(chunk);
     });
     this.write('appendMany', (ctx) => appendChunkRows(ctx, fleet, chunks, headers));
+  }
+
+  // ---- ingest
+
+  async commitIngest(fleet: string, commit: IngestCommit): Promise<IngestOutcome> {
+    checkIngestCommit(commit);
+    const headers = commit.chunks.map(({ key, chunk }) => {
+      checkKey(key);
+      return readChunkHeader(chunk);
+    });
+    const outcome = this.write('commitIngest', (ctx) => commitIngestRows(ctx, fleet, commit, headers));
+    const dedupe = commit.dedupe;
+    if (outcome.committed && dedupe !== undefined && dedupe.ids.length > 0) {
+      // Ids are forgotten lazily: every PRUNE_EVERY commits of a source, in its own transaction.
+      const count = (this.commitsSincePrune.get(dedupe.source) ?? 0) + 1;
+      this.commitsSincePrune.set(dedupe.source, count % PRUNE_EVERY);
+      if (count >= PRUNE_EVERY)
+        this.write('pruneIngestIds', (ctx) => pruneIdRows(ctx, ctx.fleetId(fleet), dedupe));
+    }
+    return outcome;
+  }
+
+  async ingestReceipts(fleet: string, source: string, ids: readonly string[]): Promise<Map<string, unknown>> {
+    return this.read('ingestReceipts', (ctx) => receiptRows(ctx, ctx.fleetId(fleet), source, ids));
+  }
+
+  async getCursor(fleet: string, source: string): Promise<string | undefined> {
+    return this.read('getCursor', (ctx) => cursorRow(ctx, ctx.fleetId(fleet), source));
+  }
+
+  async dataColumns(fleet: string): Promise<DataColumn[]> {
+    return this.read('dataColumns', (ctx) => dataColumnRows(ctx, ctx.fleetId(fleet)));
   }
 
   async readChunks(fleet: string, key: string): Promise<Uint8Array[]> {

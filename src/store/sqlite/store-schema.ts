@@ -137,4 +137,38 @@ CREATE TABLE quarantine (
 CREATE INDEX quarantine_fleet ON quarantine (fleet_id, id);
 `,
   },
+  {
+    version: 2,
+    name: 'ingest: dedupe ids, source cursors, data columns',
+    sql: `
+-- Ids of committed ingest batches / messages (HTTP Idempotency-Key, MQTT message ids, file parts).
+CREATE TABLE ingest_ids (
+  fleet_id INTEGER NOT NULL REFERENCES fleets(id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  id TEXT NOT NULL,
+  receipt TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (fleet_id, source, id)
+) WITHOUT ROWID;
+CREATE INDEX ingest_ids_age ON ingest_ids (fleet_id, source, created_at);
+
+-- Where a pulling or tailing source stopped, committed with the rows it read.
+CREATE TABLE ingest_cursors (
+  fleet_id INTEGER NOT NULL REFERENCES fleets(id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (fleet_id, source)
+) WITHOUT ROWID;
+
+-- The type of every data column, so every later batch is read the same way.
+CREATE TABLE data_columns (
+  fleet_id INTEGER NOT NULL REFERENCES fleets(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('number', 'category', 'time', 'boolean')),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (fleet_id, name)
+) WITHOUT ROWID;
+`,
+  },
 ];
