@@ -74,7 +74,7 @@ test('import stores rows per entity and quarantines the bad row with file and li
   assert.equal(value.rowsStored, 1210);
   assert.equal(value.rowsRejected, 1);
   assert.equal(value.quarantined, 1);
-  assert.equal(value.files[0].timeUnit, 'seconds');
+  assert.equal(value.files[0].timeUnit, 'auto');
   assert.equal(value.files[0].examples[0].line, 1212);
   assert.equal(value.files[0].examples[0].column, 'f1');
 
@@ -483,7 +483,7 @@ test('import into an existing fleet: --fleet alone keeps the spec, a changed spe
   assert.equal(more.code, 0, more.stderr);
   assert.deepEqual(
     [more.value.specVersion, more.value.specChanged, more.value.rowsStored, more.value.files[0].timeUnit],
-    [1, false, 3, 'milliseconds'],
+    [1, false, 3, 'auto'],
   );
   const changed = join(dir, 'spec-v2.yaml');
   writeFileSync(changed, readFileSync(specFile, 'utf8').replace('minRows: 30', 'minRows: 20'));

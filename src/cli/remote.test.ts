@@ -68,7 +68,7 @@ test('import --url creates the fleet on the server and uploads the rows (times a
   assert.equal(run.value.createdFleet, true);
   assert.equal(run.value.rowsStored, 240);
   assert.equal(run.value.keys, 4);
-  assert.equal(run.value.files[0].timeUnit, 'seconds');
+  assert.equal(run.value.files[0].timeUnit, 'auto');
   assert.equal(await store.rowCount('remote', 'dev-0000002'), 60);
   const stored = await store.readRows('remote', 'dev-0000002');
   const ts = stored.columns.find((c) => c.name === 'ts');
@@ -83,15 +83,10 @@ test('import --url creates the fleet on the server and uploads the rows (times a
 });
 
 test('train --url follows the run to the end; models and predictions come from the server', async () => {
-  // Rows uploaded through the API are stored without their key column, which training then
-  // refuses (src/serve/routes/data.ts vs train/fleet-plan.ts): import into the server's store here.
-  const localSpec = join(dir, 'local.yaml');
-  writeFileSync(localSpec, readFileSync(specFile, 'utf8').replace('name: "remote"', 'name: "trained"'));
-  const imported = await runCli(['import', '--spec', localSpec, csv, '--data-dir', dataDir]);
-  assert.equal(imported.code, 0, imported.stderr);
+  // The rows uploaded by the test above (through the API's ingest path) are what the server trains on.
   const run = await runJson<{ status: string; entitiesDone: number; entitiesTotal: number; runId: number }>([
     'train',
-    ...['--fleet', 'trained', '--url', server.url],
+    ...['--fleet', 'remote', '--url', server.url],
   ]);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual([run.value.status, run.value.entitiesDone, run.value.entitiesTotal], ['done', 4, 4]);
@@ -99,20 +94,20 @@ test('train --url follows the run to the end; models and predictions come from t
     'models',
     'ls',
     '--fleet',
-    'trained',
+    'remote',
     '--url',
     server.url,
   ]);
   assert.equal(models.value.items.length, 5); // 4 entities + the fleet fallback
   const predicted = await runJson<{ model: { key: string; fallback: null }; predictions: number[] }>([
     'predict',
-    ...['--fleet', 'trained', '--key', 'dev-0000001', '--input', rowsCsv, '--url', server.url],
+    ...['--fleet', 'remote', '--key', 'dev-0000001', '--input', rowsCsv, '--url', server.url],
   ]);
   assert.equal(predicted.code, 0, predicted.stderr);
   assert.equal(predicted.value.model.key, 'dev-0000001');
   assert.equal(predicted.value.predictions.length, 2);
 
-  const threads = await runCli(['train', '--fleet', 'trained', '--threads', '2', '--url', server.url]);
+  const threads = await runCli(['train', '--fleet', 'remote', '--threads', '2', '--url', server.url]);
   assert.equal(threads.code, 2);
   assert.match(threads.stderr, /--threads applies to local training only/);
 });

@@ -61,7 +61,16 @@ export interface AimassClient {
   getFleet(fleet: string): Promise<FleetDetail>;
   deleteFleet(fleet: string): Promise<void>;
   /** Appends rows: objects (sent as a JSON array) or text in the given format. */
-  appendData(fleet: string, data: Row[] | string, format?: DataFormat): Promise<DataAppendResponse>;
+  /**
+   * Appends rows. With `idempotencyKey`, a resent batch (after a timeout, say) is stored once and
+   * answered with the first answer. `timeUnit` overrides the spec's for this batch.
+   */
+  appendData(
+    fleet: string,
+    data: Row[] | string | Uint8Array,
+    format?: DataFormat,
+    options?: { idempotencyKey?: string; timeUnit?: string },
+  ): Promise<DataAppendResponse>;
   startRun(fleet: string, request?: StartRunRequest): Promise<StartRunResponse>;
   listRuns(fleet: string, page?: PageQuery): Promise<RunList>;
   getRun(runId: number): Promise<RunDetail>;
@@ -95,13 +104,14 @@ export function createClient(options: ClientOptions): AimassClient {
     path: string,
     body?: unknown,
     contentType = 'application/json',
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    let payload: string | undefined;
+    let payload: string | Uint8Array | undefined;
     if (body !== undefined) {
       headers['content-type'] = contentType;
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     }
     const response = await doFetch(`${base}${path}`, {
       method,
@@ -151,8 +161,14 @@ export function createClient(options: ClientOptions): AimassClient {
     listFleets: () => call('GET', '/v1/fleets'),
     getFleet: (fleet) => call('GET', f(fleet)),
     deleteFleet: (fleet) => call('DELETE', f(fleet)),
-    appendData: (fleet, data, format = typeof data === 'string' ? 'ndjson' : 'json') =>
-      call('POST', `${f(fleet)}/data`, data, MEDIA[format]),
+    appendData: (fleet, data, format = Array.isArray(data) ? 'json' : 'ndjson', extra = {}) =>
+      call(
+        'POST',
+        `${f(fleet)}/data${query({ timeUnit: extra.timeUnit })}`,
+        data,
+        MEDIA[format],
+        extra.idempotencyKey === undefined ? {} : { 'idempotency-key': extra.idempotencyKey },
+      ),
     startRun: (fleet, request = {}) => call('POST', `${f(fleet)}/runs`, request),
     listRuns: (fleet, page) => call('GET', `${f(fleet)}/runs${query(page)}`),
     getRun: (runId) => call('GET', `/v1/runs/${runId}`),

@@ -9,6 +9,11 @@ export interface ReadOptions {
   fileName?: string;
   /** Explicit column types; other columns are inferred. Default: `{}`. */
   schema?: SchemaOverride;
+  /**
+   * Types for columns IF the data has them (no error when absent, and JSON readers do not add them):
+   * how a source keeps reading a column the way earlier batches did. `schema` wins over a hint.
+   */
+  typeHints?: SchemaOverride;
   /** Texts read as missing (case-insensitive, trimmed). Default: `MISSING_TOKENS`. */
   missingTokens?: readonly string[];
   /** How many leading data rows decide the inferred types. Default: 1000. */
@@ -29,6 +34,7 @@ export interface ReadOptions {
 export interface ResolvedReadOptions {
   fileName: string;
   schema: SchemaOverride;
+  typeHints: SchemaOverride;
   missingTokens: readonly string[];
   inferRows: number;
   onBadValue: BadValuePolicy;
@@ -40,6 +46,7 @@ export interface ResolvedReadOptions {
 export const READ_DEFAULTS: ResolvedReadOptions = {
   fileName: '<input>',
   schema: {},
+  typeHints: {},
   missingTokens: MISSING_TOKENS,
   inferRows: DEFAULT_INFER_ROWS,
   onBadValue: 'reject-row',
@@ -51,6 +58,7 @@ export const READ_DEFAULTS: ResolvedReadOptions = {
 const READ_RULES: Record<keyof ResolvedReadOptions, FieldRule> = {
   fileName: { type: 'string' },
   schema: { type: 'any' },
+  typeHints: { type: 'any' },
   missingTokens: { type: 'stringArray' },
   inferRows: { type: 'number', min: 1, integer: true },
   onBadValue: { type: 'enum', values: ['reject-row', 'missing', 'fail'] },
@@ -79,5 +87,6 @@ export function resolveReadOptions<Extra extends object>(
     given,
   ) as Readonly<ResolvedReadOptions & Extra>;
   checkOverride(resolved.schema, null);
+  checkOverride(resolved.typeHints, null);
   return resolved;
 }

@@ -65,7 +65,7 @@ export function inferTextColumnType(
 
 /**
  * Column types for a table of sample texts (`rows[r][c]`, short rows allowed), applying the
- * override first. Throws SCHEMA_INVALID when the override names a column that does not exist or
+ * override first (then `hints`: types for columns that may be absent). Throws SCHEMA_INVALID when the override names a column that does not exist or
  * has an invalid spec.
  */
 export function inferSchema(
@@ -74,11 +74,12 @@ export function inferSchema(
   override: SchemaOverride = {},
   missing: MissingMatcher = createMissingMatcher(),
   decimalComma = false,
+  hints: SchemaOverride = {},
 ): { columns: ResolvedColumn[]; warnings: string[] } {
   checkOverride(override, names);
   const warnings: string[] = [];
   const columns = names.map((name, c): ResolvedColumn => {
-    const spec = declaredSpec(override, name);
+    const spec = declaredSpec(override, name) ?? declaredSpec(hints, name);
     if (spec) return { name, type: spec.type, unit: spec.unit, inferred: false };
     const values: string[] = [];
     for (const row of rows) if (c < row.length) values.push(row[c]);

@@ -37,6 +37,8 @@ export interface FleetSpec {
   key: string;
   /** Time column (epoch ms after reading), or null. Default null. */
   time: string | null;
+  /** How the time column's values are written; `auto` reads each value by one rule (see TIME_UNIT_RULE). Default 'auto'. */
+  timeUnit: TimeUnitChoice;
   /** Target column; null only for anomaly fleets. */
   target: string | null;
   task: FleetTask;
@@ -84,6 +86,19 @@ export interface FleetSpec {
   /** Entities per shard (unit of work on the queue). Default 250. */
   shardSize: number;
 }
+
+/**
+ * How a time column's values are written. `auto` applies ONE rule to each value on its own, so the
+ * same value means the same instant whichever source, batch or file it arrives in: text is
+ * ISO-8601; an integer 1000–2999 is a year (1 January, 00:00 UTC); a number from 1e8 to 1e11 is
+ * epoch seconds, from 1e11 to 1e14 epoch milliseconds (both 1973-03-03 onwards); anything else is
+ * not a time and its row is rejected with the reason (src/ingest/time-values.ts applies it).
+ */
+export type TimeUnitChoice = 'auto' | 'iso' | 'seconds' | 'milliseconds' | 'year';
+export const TIME_UNITS: readonly TimeUnitChoice[] = ['auto', 'iso', 'seconds', 'milliseconds', 'year'];
+/** The `auto` rule in words, for help texts and rejection reasons. */
+export const TIME_UNIT_RULE =
+  'ISO-8601 text, a year 1000-2999, epoch seconds (1e8-1e11) or epoch milliseconds (1e11-1e14)';
 
 const TASKS: readonly FleetTask[] = ['regression', 'classification', 'forecast', 'anomaly'];
 const DEFAULT_METRIC: Record<FleetTask, string> = {
@@ -250,6 +265,7 @@ export function validateFleetSpec(input: unknown): FleetSpec {
     'name',
     'key',
     'time',
+    'timeUnit',
     'target',
     'task',
     'features',
@@ -328,6 +344,7 @@ export function validateFleetSpec(input: unknown): FleetSpec {
     name,
     key,
     time,
+    timeUnit: oneOf(input, 'timeUnit', 'timeUnit', TIME_UNITS, 'auto'),
     target,
     task,
     features,

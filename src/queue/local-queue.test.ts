@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
 import { openSqlite, schemaVersion } from '../sqlite/connection.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { STORE_MIGRATIONS } from '../store/sqlite/store-schema.ts';
 import { LocalQueue, openLocalQueue } from './local-queue.ts';
 import { queueConformance } from './queue-conformance.ts';
 
@@ -29,7 +30,7 @@ test('the local queue lives in the store file, with its own schema version', asy
     const db = openSqlite({ path });
     try {
       assert.equal(schemaVersion(db, 'queue'), 1);
-      assert.equal(schemaVersion(db, 'store'), 1);
+      assert.equal(schemaVersion(db, 'store'), STORE_MIGRATIONS.length);
     } finally {
       db.close();
     }

@@ -118,7 +118,7 @@ test('data: CSV, NDJSON and JSON bodies are grouped by key and appended; bad row
     '/v1/fleets/ingest/data',
     JSON.stringify([
       { device: 'd4', ts: 1_700_000_000_000, x: 1, y: 2 },
-      { device: null, x: 1, y: 1 },
+      { device: null, ts: 1_700_000_000_000, x: 1, y: 1 },
     ]),
     {
       'content-type': 'application/json',
@@ -139,7 +139,10 @@ test('data: errors — no key column 422, every row rejected 422, unsupported me
   r = await inject('POST', '/v1/fleets/ingest2/data', 'device,x\n1,1\n', { 'content-type': 'text/csv' });
   assert.equal(r.statusCode, 422);
   assert.match(r.json().error.message, /no target column "y"/);
-  r = await inject('POST', '/v1/fleets/ingest2/data', 'device,x,y\n,1,1\n,2,2\n', {
+  r = await inject('POST', '/v1/fleets/ingest2/data', 'device,x,y\nd1,1,1\n', { 'content-type': 'text/csv' });
+  assert.equal(r.statusCode, 422);
+  assert.match(r.json().error.message, /no time column "ts"/);
+  r = await inject('POST', '/v1/fleets/ingest2/data', 'device,ts,x,y\n,1955,1,1\n,1956,2,2\n', {
     'content-type': 'text/csv',
   });
   assert.equal(r.statusCode, 422);
@@ -148,7 +151,7 @@ test('data: errors — no key column 422, every row rejected 422, unsupported me
   r = await inject(
     'POST',
     '/v1/fleets/ingest2/data',
-    'device,x,y\nd1,1,1\n__fallback__,1,1\n__cluster__2,1,1\n',
+    'device,ts,x,y\nd1,1955,1,1\n__fallback__,1955,1,1\n__cluster__2,1955,1,1\n',
     { 'content-type': 'text/csv' },
   );
   assert.equal(r.statusCode, 200);
@@ -165,6 +168,42 @@ test('data: errors — no key column 422, every row rejected 422, unsupported me
   r = await inject('POST', '/v1/fleets/ingest2/data', '[1,', { 'content-type': 'application/json' });
   assert.equal(r.statusCode, 400);
   assert.equal(r.json().error.code, 'FILE_INVALID');
+});
+
+test('data: an Idempotency-Key makes a resent batch stored once and answered with the first answer', async () => {
+  await inject('POST', '/v1/fleets', fakeSpec('idem'));
+  const body = 'device,ts,x,y\nd1,1700000000,1,2\nd1,1700000001,2,oops\n';
+  const headers = { 'content-type': 'text/csv', 'idempotency-key': 'upload-7' };
+  const first = await inject('POST', '/v1/fleets/idem/data', body, headers);
+  assert.equal(first.statusCode, 200);
+  assert.equal(first.headers['idempotent-replayed'], undefined);
+  const again = await inject('POST', '/v1/fleets/idem/data', body, headers);
+  assert.equal(again.statusCode, 200);
+  assert.equal(again.headers['idempotent-replayed'], 'true');
+  assert.deepEqual(again.json(), first.json());
+  assert.equal(await store.rowCount('idem', 'd1'), 1);
+  assert.equal((await store.listQuarantine('idem')).items.length, 1, 'the bad row is quarantined once');
+  // Numbers are read by the same time rule as files: epoch seconds here.
+  const rows = await store.readRows('idem', 'd1');
+  assert.equal(
+    (rows.columns.find((c) => c.name === 'ts') as { values: Float64Array }).values[0],
+    1_700_000_000_000,
+  );
+  const other = await inject('POST', '/v1/fleets/idem/data', body, {
+    ...headers,
+    'idempotency-key': 'upload-8',
+  });
+  assert.equal(other.headers['idempotent-replayed'], undefined);
+  assert.equal(await store.rowCount('idem', 'd1'), 2);
+  const bad = await inject('POST', '/v1/fleets/idem/data', body, {
+    ...headers,
+    'idempotency-key': 'has space',
+  });
+  assert.equal(bad.statusCode, 400);
+  const years = await inject('POST', '/v1/fleets/idem/data?timeUnit=year', 'device,ts,x,y\nd9,1955,1,1\n', {
+    'content-type': 'text/csv',
+  });
+  assert.equal(years.statusCode, 200);
 });
 
 test('runs: start via the engine, list, progress, cancel; 404s', async () => {

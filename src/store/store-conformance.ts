@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { booleanColumn, categoryColumn, createFrame, numberColumn, timeColumn } from '../data/frame.ts';
 import { encodeChunk } from './chunk-codec.ts';
 import type { Store } from './store.ts';
+import { ingestConformance } from './store-conformance-ingest.ts';
 import { modelConformance } from './store-conformance-models.ts';
 import { runConformance } from './store-conformance-runs.ts';
 import { collect, rejectsWith, type StoreHarness, testBundle, testModel } from './store-test-helpers.ts';
@@ -34,6 +35,7 @@ export function storeConformance(backend: string, factory: StoreFactory): void {
   describe(`Store conformance: ${backend}`, () => {
     modelConformance(withStore);
     runConformance(withStore);
+    ingestConformance(withStore);
     withStore(
       'lifecycle: ready is idempotent, close is safe twice, use after close fails',
       async (_store, harness) => {

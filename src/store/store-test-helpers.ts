@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isAimassError } from '../core/errors.ts';
+import { type AimassError, isAimassError } from '../core/errors.ts';
 import type { Store } from './store.ts';
 import type { ModelInfo, NewModel, Page } from './types.ts';
 
@@ -38,12 +38,16 @@ export function testModel(key: string, overrides: Partial<NewModel> = {}): NewMo
   };
 }
 
-export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+/** Asserts the promise rejects with an AimassError of `code`; returns that error. */
+export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AimassError> {
+  let caught: AimassError | undefined;
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(isAimassError(error), `expected an AimassError, got ${String(error)}`);
     assert.equal(error.code, code, error.message);
+    caught = error;
     return true;
   });
+  return caught as AimassError;
 }
 
 export async function collect<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {

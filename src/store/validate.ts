@@ -1,4 +1,4 @@
-import { AimassError, paramError } from '../core/errors.ts';
+import { paramError } from '../core/errors.ts';
 import { FLEET_NAME_RULE, fleetNameProblem, KEY_MAX_LENGTH } from '../fleet/keys.ts';
 import type { MetricOp, ModelStatus, NewModel } from './types.ts';
 

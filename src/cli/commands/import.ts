@@ -1,18 +1,17 @@
 import { AimassError } from '../../core/errors.ts';
-import { type FleetSpec, validateFleetSpec } from '../../fleet/spec.ts';
+import { type FleetSpec, TIME_UNIT_RULE, TIME_UNITS, validateFleetSpec } from '../../fleet/spec.ts';
+import { type FileImport, type ImportResult, importFiles } from '../../ingest/file-source.ts';
 import type { Store } from '../../store/store.ts';
 import { defineCommand, UsageError } from '../lib/command.ts';
 import { formatCount, formatMillis } from '../lib/format.ts';
-import { type FileImport, type ImportResult, importFiles, readSpecFile } from '../lib/import-files.ts';
-import { TIME_UNITS } from '../lib/read-table.ts';
 import { importRemote } from '../lib/remote-import.ts';
+import { readSpecFile } from '../lib/spec-file.ts';
 
 export const IMPORT_OPTIONS = {
   'time-unit': {
     type: 'string',
     value: 'UNIT',
-    description:
-      'time column values: auto (default: integers 1e9..1e11 = epoch seconds, above = ms, text = ISO-8601), seconds, milliseconds, iso',
+    description: `time column values: auto (default; each value on its own: ${TIME_UNIT_RULE}), iso, seconds, milliseconds, year; overrides the spec's timeUnit`,
   },
 } as const;
 
@@ -86,14 +85,10 @@ async function storedSpec(store: Store, fleet: string): Promise<FleetSpec> {
 
 export function fileReport(file: FileImport): string {
   const lines = [
-    `${file.file}: ${formatCount(file.rowsRead)} rows read, ${formatCount(file.rowsStored)} stored for ${formatCount(file.keys)} keys, ${formatCount(file.rowsRejected + file.missingKeyRows)} rejected (${formatMillis(file.elapsedMs)})`,
+    `${file.file}: ${formatCount(file.rowsRead)} rows read, ${formatCount(file.rowsAccepted)} stored for ${formatCount(file.keys)} keys, ${formatCount(file.rowsRejected)} rejected (${formatMillis(file.elapsedMs)})`,
   ];
-  if (file.timeUnit !== null)
-    lines.push(
-      `  time column read as ${file.timeUnit === 'iso' ? 'ISO-8601 text' : `epoch ${file.timeUnit}`}`,
-    );
-  if (file.missingKeyRows > 0)
-    lines.push(`  ${formatCount(file.missingKeyRows)} rows without a key value were quarantined`);
+  if (file.timeUnit !== null && file.timeUnit !== 'auto')
+    lines.push(`  time column read as ${file.timeUnit}`);
   for (const example of file.examples.slice(0, 5)) lines.push(`  rejected: ${example.message}`);
   if (file.rowsRejected > 5) lines.push(`  … (aimass fleets show lists the quarantine)`);
   for (const warning of file.warnings) lines.push(`  warning: ${warning}`);

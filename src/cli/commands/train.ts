@@ -1,20 +1,16 @@
 import { AimassError } from '../../core/errors.ts';
+import { TIME_UNITS } from '../../fleet/spec.ts';
+import { ensureFleet } from '../../ingest/ensure-fleet.ts';
+import { type FileImport, type ImportResult, importFiles } from '../../ingest/file-source.ts';
 import type { Store } from '../../store/store.ts';
 import { type TrainProgress, type TrainSummary, trainFleet } from '../../train/run-fleet.ts';
 import { type CommandContext, defineCommand, UsageError } from '../lib/command.ts';
 import { formatCount, formatMillis } from '../lib/format.ts';
-import {
-  ensureFleet,
-  type FileImport,
-  type ImportResult,
-  importFiles,
-  readSpecFile,
-} from '../lib/import-files.ts';
 import { ProgressReporter } from '../lib/progress.ts';
-import { TIME_UNITS } from '../lib/read-table.ts';
 import { remoteClient } from '../lib/remote.ts';
 import { importRemote, remoteSpec } from '../lib/remote-import.ts';
 import { trainRemote } from '../lib/remote-train.ts';
+import { readSpecFile } from '../lib/spec-file.ts';
 import { fileReport, IMPORT_OPTIONS, importSummary } from './import.ts';
 
 /** Pages of fallback events read for the summary (1000 each); beyond that counts are "at least". */

@@ -1,4 +1,5 @@
 import type { FleetTask } from '../../fleet/spec.ts';
+import { TIME_UNIT_RULE } from '../../fleet/spec.ts';
 import { metrics } from '../../metrics/registry.ts';
 import { estimators, forecasters } from '../../models/registry.ts';
 import { transformerNames } from '../../preprocess/registry.ts';
@@ -65,11 +66,14 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
   ];
   const timeNotes = ['Time column (times are epoch ms once read), or null.'];
   if (guess.time !== null) timeNotes.push(`${guess.timeReason}.`);
-  if (guess.timeUnit !== null)
-    timeNotes.push(
-      `"${guess.time}" holds integer epoch ${guess.timeUnit}: \`aimass import\` detects that (--time-unit auto); other readers need the schema { ${guess.time}: { type: time, unit: ${guess.timeUnit} } }.`,
-    );
+  if (guess.timeUnit !== null) timeNotes.push(`"${guess.time}" holds integer epoch ${guess.timeUnit}.`);
   out.push(...comment(timeNotes.join(' ')), `time: ${scalar(guess.time)}`);
+  out.push(
+    ...comment(
+      `How time values are written: auto (each value on its own: ${TIME_UNIT_RULE}) | iso | seconds | milliseconds | year. Every source (files, HTTP, MQTT, SQL) reads times by this one rule. Default auto.`,
+    ),
+    'timeUnit: auto',
+  );
   out.push(
     ...comment(`Target column to predict; null only for anomaly fleets (${guess.targetReason}).`),
     `target: ${scalar(guess.target)}`,

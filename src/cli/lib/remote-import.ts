@@ -1,14 +1,20 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { AimassClient } from '../../client/index.ts';
 import { AimassError, isAimassError } from '../../core/errors.ts';
-import type { Column, Frame } from '../../data/frame.ts';
-import { type FleetSpec, validateFleetSpec } from '../../fleet/spec.ts';
+import { type FleetSpec, type TimeUnitChoice, validateFleetSpec } from '../../fleet/spec.ts';
+import { formatOfFile } from '../../ingest/batch-formats.ts';
+import { splitBatchBytes } from '../../ingest/batch-parts.ts';
+import type { FileImport, ImportResult } from '../../ingest/file-source.ts';
+import type { IngestIssue } from '../../ingest/ingest-batch.ts';
+import type { DataAppendResponse } from '../../serve/api-types.ts';
 import type { CommandContext } from './command.ts';
-import type { FileImport, ImportResult } from './import-files.ts';
-import { readTable, type TimeUnitChoice } from './read-table.ts';
 import { remoteClient } from './remote.ts';
 
-/** Rows per upload: a few MB of NDJSON, well under the server's data body limit (64 MiB). */
-const ROWS_PER_REQUEST = 20_000;
+/** Bytes per upload: well under the server's data body limit (64 MiB). */
+const PART_BYTES = 8 * 1024 * 1024;
+/** Sends of one part before giving up (a resend is safe: the part's idempotency key dedupes it). */
+const SEND_ATTEMPTS = 3;
 
 /**
  * The fleet's spec on the server: created from `spec` when the fleet is missing. A different
@@ -48,35 +54,11 @@ export async function remoteSpec(
   return { spec: current, created: false, version: detail.specVersion ?? 1 };
 }
 
-/** One cell as a JSON value; times as ISO text, which the server's reader types as time. */
-function cell(column: Column, row: number): string | number | boolean | null {
-  if (column.type === 'category') {
-    const code = column.codes[row];
-    return code < 0 ? null : column.dictionary[code];
-  }
-  if (column.type === 'boolean') {
-    const v = column.values[row];
-    return v < 0 ? null : v === 1;
-  }
-  const v = column.values[row];
-  if (Number.isNaN(v)) return null;
-  return column.type === 'time' ? new Date(v).toISOString() : v;
-}
-
-function ndjsonRows(frame: Frame, start: number, end: number): string {
-  const lines: string[] = [];
-  for (let i = start; i < end; i++) {
-    const row: Record<string, unknown> = {};
-    for (const column of frame.columns) row[column.name] = cell(column, i);
-    lines.push(JSON.stringify(row));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /**
- * `aimass import --url`: each file is read and checked here (the same time-unit detection as a
- * local import; rows this side rejects are reported, not sent), then uploaded as NDJSON in
- * batches; the server validates, stores and quarantines.
+ * `aimass import --url`: each file is sent as it is, in parts cut at record boundaries (a CSV part
+ * repeats the header), so the server reads, checks, stores and quarantines every row through the
+ * same ingest path as a local import. Each part carries an idempotency key (the file's SHA-256 and
+ * the part's index): a part resent after a lost answer is stored once.
  */
 export async function importRemote(
   ctx: CommandContext,
@@ -93,48 +75,53 @@ export async function importRemote(
   const client = remoteClient(ctx, url);
   const { spec, created, version } = await remoteSpec(client, options.fleet, options.spec);
   const files: FileImport[] = [];
-  const keys = new Set<string>();
-  let quarantined = 0;
   for (const file of options.files) {
     const fileStarted = performance.now();
-    const { frame, report, timeUnit } = await readTable(file, {
-      keyColumn: spec.key,
-      timeColumn: spec.time,
-      timeUnit: options.timeUnit,
-    });
-    const sent = frame;
-    let accepted = 0;
-    let rejected = 0;
-    const examples = [...report.examples];
-    for (let start = 0; start < sent.rowCount; start += ROWS_PER_REQUEST) {
-      const end = Math.min(sent.rowCount, start + ROWS_PER_REQUEST);
-      const answer = await client.appendData(spec.name, ndjsonRows(sent, start, end), 'ndjson');
-      accepted += answer.rowsAccepted;
-      rejected += answer.rowsRejected;
-      quarantined += answer.quarantined;
-      for (const issue of answer.examples)
-        examples.push({
-          row: start + issue.row,
-          reason: 'bad-value',
-          rowRejected: true,
-          message: `server: row ${start + issue.row} of the upload: ${issue.message}`,
-          ...(issue.column === null ? {} : { column: issue.column }),
-        });
+    const format = formatOfFile(file);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw new AimassError('FILE_INVALID', `${file}: cannot read: ${(error as Error).message}`, { file });
     }
-    const keyColumn = sent.columns.find((c) => c.name === spec.key);
-    if (keyColumn?.type === 'category') for (const key of keyColumn.dictionary) keys.add(key);
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    const totals = {
+      rowsRead: 0,
+      rowsAccepted: 0,
+      rowsRejected: 0,
+      keys: 0,
+      quarantined: 0,
+      quarantineDropped: 0,
+    };
+    const examples: IngestIssue[] = [];
+    const warnings = new Set<string>();
+    const parts = splitBatchBytes(bytes, format, PART_BYTES);
+    for (const [index, part] of parts.entries()) {
+      const answer = await sendPart(
+        client,
+        spec.name,
+        part.bytes,
+        format,
+        `file:${digest}:${index}`,
+        options.timeUnit,
+      );
+      for (const name of Object.keys(totals) as (keyof typeof totals)[]) totals[name] += answer[name];
+      for (const issue of answer.examples)
+        if (examples.length < 20)
+          examples.push({
+            ...issue,
+            // Lines of the part, back to lines of the file.
+            line: issue.line === null ? null : issue.line - part.headerLines - 1 + part.firstLine,
+            message: `${file}: ${issue.message}`,
+          });
+    }
     const result: FileImport = {
       file,
-      format: report.format,
-      rowsRead: report.rowsRead,
-      rowsAccepted: report.rowsAccepted,
-      rowsRejected: report.rowsRejected + rejected,
-      missingKeyRows: 0,
-      rowsStored: accepted,
-      keys: keyColumn?.type === 'category' ? keyColumn.dictionary.length : 0,
-      timeUnit,
-      examples: examples.slice(0, 20),
-      warnings: report.warnings,
+      format: format,
+      ...totals,
+      examples,
+      warnings: [...warnings],
+      timeUnit: spec.time === null ? null : (options.timeUnit ?? spec.timeUnit),
       elapsedMs: performance.now() - fileStarted,
     };
     files.push(result);
@@ -147,10 +134,44 @@ export async function importRemote(
     specChanged: created,
     files,
     rowsRead: files.reduce((n, f) => n + f.rowsRead, 0),
-    rowsStored: files.reduce((n, f) => n + f.rowsStored, 0),
+    rowsStored: files.reduce((n, f) => n + f.rowsAccepted, 0),
     rowsRejected: files.reduce((n, f) => n + f.rowsRejected, 0),
-    quarantined,
-    keys: keys.size,
+    quarantined: files.reduce((n, f) => n + f.quarantined, 0),
+    // The server answers per batch: keys over parts and files are summed (an upper bound).
+    keys: files.reduce((n, f) => n + f.keys, 0),
     elapsedMs: performance.now() - started,
   };
+}
+
+/** One part, resent on a lost connection (its key makes that safe); an all-rejected part is a normal answer. */
+async function sendPart(
+  client: AimassClient,
+  fleet: string,
+  bytes: Uint8Array,
+  format: 'csv' | 'ndjson' | 'json',
+  idempotencyKey: string,
+  timeUnit: TimeUnitChoice | undefined,
+): Promise<DataAppendResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.appendData(fleet, bytes, format, { idempotencyKey, timeUnit });
+    } catch (error) {
+      if (isAimassError(error, 'ROW_INVALID') && typeof error.context.rowsRejected === 'number') {
+        const rejected = error.context.rowsRejected;
+        const examples = (error.context.examples as IngestIssue[] | undefined) ?? [];
+        return {
+          format,
+          rowsRead: rejected,
+          rowsAccepted: 0,
+          rowsRejected: rejected,
+          keys: 0,
+          quarantined: rejected,
+          quarantineDropped: 0,
+          examples,
+        };
+      }
+      const network = !isAimassError(error);
+      if (!network || attempt >= SEND_ATTEMPTS) throw error;
+    }
+  }
 }

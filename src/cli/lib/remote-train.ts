@@ -1,8 +1,8 @@
+import type { ImportResult } from '../../ingest/file-source.ts';
 import type { RunDetail } from '../../serve/index.ts';
 import type { TrainProgress } from '../../train/run-fleet.ts';
 import type { CommandContext } from './command.ts';
 import { formatCount, formatMillis } from './format.ts';
-import type { ImportResult } from './import-files.ts';
 import { ProgressReporter } from './progress.ts';
 import { remoteClient } from './remote.ts';
 

@@ -141,6 +141,7 @@ export class CsvReader implements PushReader {
       this.options.schema,
       this.missing,
       this.options.decimalSeparator === ',',
+      this.options.typeHints,
     );
     this.columns = columns;
     this.report.warnings.push(...warnings);

@@ -36,6 +36,7 @@ export function inferJsonSchema(
   records: readonly unknown[],
   missing: MissingMatcher,
   override: SchemaOverride,
+  hints: SchemaOverride = {},
 ): { columns: ResolvedColumn[]; warnings: string[] } {
   checkOverride(override, null);
   const index = new Map<string, number>();
@@ -58,7 +59,7 @@ export function inferJsonSchema(
   const objects = records.filter(isPlainObject);
   const warnings: string[] = [];
   const columns = names.map((name): ResolvedColumn => {
-    const spec = declaredSpec(override, name);
+    const spec = declaredSpec(override, name) ?? declaredSpec(hints, name);
     if (spec) return { name, type: spec.type, unit: spec.unit, inferred: false };
     const texts: string[] = [];
     for (const record of objects) {

@@ -79,6 +79,7 @@ class JsonArrayReader implements PushReader {
       document.slice(0, this.options.inferRows),
       missing,
       this.options.schema,
+      this.options.typeHints,
     );
     report.warnings.push(...warnings);
     const sink = new JsonRowSink(

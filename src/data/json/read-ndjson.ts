@@ -101,6 +101,7 @@ class NdjsonReader implements PushReader {
       this.sample.map((r) => r.value),
       this.missing,
       this.options.schema,
+      this.options.typeHints,
     );
     this.columns = columns;
     this.report.warnings.push(...warnings);
