@@ -37,7 +37,7 @@ const SESSION_NEVER_EXPIRES = 0xffffffff;
  * acknowledges each message before it hands over the next, which makes batching a commit over many
  * messages impossible). Persistent session (clean start off, session never expires), QoS 1
  * subscriptions, keepalive pings, reconnect with backoff. Events: `message` (ReceivedMessage),
- * `connected` ({sessionPresent}), `disconnected` (Error | undefined), `error` (Error: protocol
+ * `connected` ({sessionPresent}), `subscribed` (the broker granted every subscription), `disconnected` (Error | undefined), `error` (Error: protocol
  * refusals; the session keeps retrying).
  */
 export class MqttSession extends EventEmitter {
@@ -128,6 +128,7 @@ export class MqttSession extends EventEmitter {
               'error',
               new Error(`MQTT broker refused the subscription to "${this.options.topics[refused]}"`),
             );
+          else this.emit('subscribed');
           break;
         }
         case 'publish': {

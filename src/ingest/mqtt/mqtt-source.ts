@@ -117,8 +117,11 @@ export class MqttSource {
     this.session.on('disconnected', () => this.log('mqtt: disconnected; reconnecting'));
   }
 
-  start(): void {
+  /** Connects; resolves once the broker granted the subscription (messages published from then on arrive). */
+  start(): Promise<void> {
+    const subscribed = new Promise<void>((resolve) => this.session.once('subscribed', () => resolve()));
     this.session.start();
+    return subscribed;
   }
 
   /** Waits for the batch in flight, commits what was received, then disconnects. */
