@@ -2,7 +2,8 @@ import type { ParamObject } from '../codec/param-value.ts';
 import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
 import { encodeEntityBundle } from '../fleet/bundle.ts';
-import { algorithmCost } from '../fleet/catalog.ts';
+import { algorithmCost, SIMPLE_FORECASTERS, shortSeriesCandidates } from '../fleet/catalog.ts';
+import { type ForecastIntervals, intervalsFromResiduals } from '../fleet/forecast-intervals.ts';
 import type { CompiledPlan } from '../fleet/plan.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
@@ -12,10 +13,18 @@ import { hashFrame } from './data-hash.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
 import { errorText } from './entity-tabular.ts';
 import { fallbackResult } from './fallback-result.ts';
+import {
+  chooseForecaster,
+  forecastLayout,
+  type Scored,
+  tooShortFor,
+  validateForecaster,
+  windowScore,
+} from './forecast-validation.ts';
 import { planTrials } from './search.ts';
 
-/** Validation windows (rolling origins) a forecast candidate is scored on, at most. */
-const VALIDATION_WINDOWS = 3;
+/** Why a series has its own simple model rather than the full search (shown by `models ls/show`). */
+export const SHORT_SERIES_REASON = 'short_series';
 
 /**
  * The series of one entity in time order with gaps filled by linear interpolation (ends by the
@@ -37,12 +46,14 @@ export function interpolatedSeries(values: Float64Array): Float64Array {
 }
 
 /**
- * Trains one series of a forecast fleet. Holdouts are time-ordered: candidates are scored on up to three
- * rolling validation windows of h points before the last h (each fitted on all points before it); the winner is refitted on all but
- * the last h and scored on them (test); the served model is then refitted on the whole series so
- * its forecasts start where the data ends. Seasonal naive is the baseline every series starts with.
- * Series too short for that (or under `minRows`) are served by seasonal naive / naive fitted on
- * what there is, with the reason recorded.
+ * Trains one series of a forecast fleet; everything is time-ordered (see `forecastLayout`).
+ * Candidates are scored on up to three rolling validation windows before the test window; the
+ * selection rule (`chooseForecaster`) keeps naive / drift / seasonal naive unless a complex model
+ * wins on more than one origin. The winner is refitted on all but the test window and scored on it
+ * (test), then refitted on the whole series so its forecasts start where the data ends; its
+ * validation and test residuals give the prediction intervals. Short series (under `minRows`, or
+ * without room for the full layout) choose among naive, drift, SES and damped Holt on shorter
+ * windows: their own model, with the reason `short_series`, never the fleet fallback.
  */
 export function trainForecastEntity(
   key: string,
@@ -51,7 +62,6 @@ export function trainForecastEntity(
   nowMs: number,
 ): EntityResult {
   const { spec } = plan;
-  const horizon = spec.forecast.horizon;
   const period = spec.forecast.seasonPeriod;
   const metric = metricByName(spec.metric);
   const rows = frame.rowCount;
@@ -63,84 +73,98 @@ export function trainForecastEntity(
   const range = { start: times[0], end: times[times.length - 1] };
   const rng = createRng(`${spec.split.seed}:${key}`);
   const trials: TrialRecord[] = [];
+  const layout = forecastLayout(rows, spec.forecast.horizon, period, spec.minRows);
+  const better = (a: number, b: number) => isBetter(metric, a, b);
 
-  const shortSeries = rows < spec.minRows || rows < 2 * horizon + period + 1;
-  let best: { forecaster: AnyForecaster; params: Record<string, unknown>; score: number } | null = null;
-  let baselineScore = Number.NaN;
-  if (!shortSeries) {
-    // Rolling origins: up to three validation windows of h points before the test window, each
-    // scored by a fit on everything before it; the mean decides (one window is too noisy to choose by).
-    const windows = Math.max(
-      1,
-      Math.min(VALIDATION_WINDOWS, Math.floor((rows - 2 * horizon - 2 * period) / horizon) + 1),
-    );
-    const validate = (forecaster: AnyForecaster, params: Record<string, unknown>): number => {
-      let total = 0;
-      for (let w = 0; w < windows; w++) {
-        const fitEnd = rows - 2 * horizon - w * horizon;
-        const state = forecaster.fit(y.subarray(0, fitEnd), params, rng.fork());
-        total += metric.compute(y.subarray(fitEnd, fitEnd + horizon), forecaster.forecast(state, horizon));
-      }
-      return total / windows;
-    };
+  let simple: Scored | null = null;
+  let complex: Scored | null = null;
+  let baselineScored: Scored | null = null;
+  let skipped = 0;
+  if (layout.origins > 0) {
+    const candidates = layout.kind === 'full' ? plan.candidates : shortSeriesCandidates();
+    const baseline = candidates[0];
     const started = performance.now();
-    for (const trial of planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
+    for (const trial of planTrials(candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
       const trialStarted = performance.now();
       try {
         const forecaster = getForecaster(trial.algorithm);
-        const value = validate(forecaster, trial.params);
+        const validation = validateForecaster(forecaster, trial.params, y, layout, metric, period, rng);
         trials.push({
           algorithm: trial.algorithm,
           params: trial.params,
-          score: value,
+          score: validation.score,
           millis: performance.now() - trialStarted,
         });
-        if (trial.algorithm === 'seasonal-naive') baselineScore = value;
-        if (!best || isBetter(metric, value, best.score))
-          best = { forecaster, params: trial.params, score: value };
+        const scored: Scored = { forecaster, params: trial.params, validation };
+        if (trial.algorithm === baseline.algorithm && sameParams(trial.params, baseline.params))
+          baselineScored = scored;
+        if (SIMPLE_FORECASTERS.has(trial.algorithm)) {
+          if (!simple || better(validation.score, simple.validation.score)) simple = scored;
+        } else if (!complex || better(validation.score, complex.validation.score)) complex = scored;
       } catch (error) {
-        trials.push({
-          algorithm: trial.algorithm,
-          params: trial.params,
-          score: Number.NaN,
-          error: errorText(error),
-          millis: performance.now() - trialStarted,
-        });
+        if (tooShortFor(error)) skipped++;
+        else
+          trials.push({
+            algorithm: trial.algorithm,
+            params: trial.params,
+            score: Number.NaN,
+            error: errorText(error),
+            millis: performance.now() - trialStarted,
+          });
       }
       if (performance.now() - started > spec.budget.maxMillis) break;
     }
   }
+  const chosen = chooseForecaster(simple, complex, layout.origins, better);
+  const baselineScore = baselineScored?.validation.score ?? Number.NaN;
   try {
-    let reason: string;
     const metrics: Record<string, number> = {};
     let forecaster: AnyForecaster;
     let params: Record<string, unknown>;
-    if (best && !Number.isNaN(best.score)) {
-      forecaster = best.forecaster;
-      params = best.params;
-      reason = forecaster.name === 'seasonal-naive' ? 'baseline_best' : 'chosen_best';
-      const testState = forecaster.fit(y.subarray(0, rows - horizon), params, rng.fork());
-      const truth = y.subarray(rows - horizon);
-      const predicted = forecaster.forecast(testState, horizon);
-      metrics[metric.name] = metric.compute(truth, predicted);
-      metrics.mae = metricByName('mae').compute(truth, predicted);
-      metrics[`validation_${metric.name}`] = best.score;
+    let reason: string;
+    let fallbackReason: string | null = layout.kind === 'short' ? SHORT_SERIES_REASON : null;
+    if (chosen && !Number.isNaN(chosen.validation.score)) {
+      forecaster = chosen.forecaster;
+      params = chosen.params;
+      reason =
+        layout.kind === 'short'
+          ? SHORT_SERIES_REASON
+          : chosen === baselineScored
+            ? 'baseline_best'
+            : SIMPLE_FORECASTERS.has(forecaster.name)
+              ? 'simple_best'
+              : 'chosen_best';
+      metrics[`validation_${metric.name}`] = chosen.validation.score;
       metrics[`validation_baseline_${metric.name}`] = baselineScore;
     } else {
-      // Too short to choose (or nothing fitted): the simplest forecaster the data allows.
-      reason = shortSeries ? 'too_few_rows' : 'all_candidates_failed';
-      forecaster = getForecaster(rows >= period ? 'seasonal-naive' : 'naive');
-      params = rows >= period ? { period } : {};
+      // Nothing to choose by (no origin) or nothing fitted: the simplest forecaster the data allows.
+      const seasonal = layout.kind === 'full' && period >= 2 && rows >= period;
+      forecaster = getForecaster(seasonal ? 'seasonal-naive' : 'naive');
+      params = seasonal ? { period } : {};
+      reason = layout.origins === 0 ? SHORT_SERIES_REASON : 'all_candidates_failed';
+      if (reason === 'all_candidates_failed') fallbackReason = reason;
     }
+    metrics.validation_origins = layout.origins;
+    const intervals = testAndIntervals(
+      forecaster,
+      params,
+      y,
+      layout.window,
+      chosen,
+      metric,
+      period,
+      rng,
+      metrics,
+    );
     const state = forecaster.fit(y, params, rng.fork());
     const resolved = { ...(forecaster.params(params) as Record<string, unknown>) } as ParamObject;
-    const fallbackReason = reason === 'too_few_rows' || reason === 'all_candidates_failed' ? reason : null;
     const bundle = encodeEntityBundle(
       {
         task: 'forecast',
         inputColumns: [],
         pipeline: null,
         model: { kind: 'forecaster', forecaster, state },
+        intervals,
       },
       {
         fleet: spec.name,
@@ -173,13 +197,21 @@ export function trainForecastEntity(
         status: 'champion',
       },
       decision: {
-        outcome: fallbackReason ? 'fallback' : reason === 'baseline_best' ? 'baseline' : 'local',
+        outcome:
+          fallbackReason === 'all_candidates_failed'
+            ? 'fallback'
+            : reason === 'baseline_best'
+              ? 'baseline'
+              : 'local',
         reason,
         numbers: {
           rows,
-          validation: best?.score ?? Number.NaN,
+          validation: chosen?.validation.score ?? Number.NaN,
           baseline: baselineScore,
           trials: trials.length,
+          skipped,
+          origins: layout.origins,
+          window: layout.window,
         },
       },
       trials,
@@ -188,4 +220,42 @@ export function trainForecastEntity(
   } catch (error) {
     return fallbackResult(base, 'refit_failed', { rows }, trials, errorText(error));
   }
+}
+
+function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Test score of the chosen forecaster (refitted on all but the last window, scored on it) into
+ * `metrics`, and intervals from its validation residuals plus the test ones. No test window when
+ * the series has a single point.
+ */
+function testAndIntervals(
+  forecaster: AnyForecaster,
+  params: Record<string, unknown>,
+  y: Float64Array,
+  window: number,
+  chosen: Scored | null,
+  metric: ReturnType<typeof metricByName>,
+  period: number,
+  rng: ReturnType<typeof createRng>,
+  metrics: Record<string, number>,
+): ForecastIntervals | null {
+  const validation = chosen?.forecaster === forecaster ? chosen.validation : null;
+  const residuals = Array.from(validation?.residuals ?? []);
+  const steps = Array.from(validation?.steps ?? []);
+  const fitEnd = y.length - window;
+  if (fitEnd >= 1) {
+    const train = y.subarray(0, fitEnd);
+    const truth = y.subarray(fitEnd);
+    const predicted = forecaster.forecast(forecaster.fit(train, params, rng.fork()), window);
+    metrics[metric.name] = windowScore(metric, train, truth, predicted, period);
+    metrics.mae = metricByName('mae').compute(truth, predicted);
+    for (let k = 0; k < window; k++) {
+      residuals.push(truth[k] - predicted[k]);
+      steps.push(k + 1);
+    }
+  }
+  return intervalsFromResiduals(Float64Array.from(residuals), Int32Array.from(steps));
 }
