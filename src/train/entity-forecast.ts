@@ -5,6 +5,7 @@ import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { algorithmCost, SIMPLE_FORECASTERS, shortSeriesCandidates } from '../fleet/catalog.ts';
 import { type ForecastIntervals, intervalsFromResiduals } from '../fleet/forecast-intervals.ts';
 import type { CompiledPlan } from '../fleet/plan.ts';
+import { SHORT_SERIES_REASON } from '../fleet/serving.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import type { AnyForecaster } from '../models/estimator.ts';
@@ -22,9 +23,6 @@ import {
   windowScore,
 } from './forecast-validation.ts';
 import { planTrials } from './search.ts';
-
-/** Why a series has its own simple model rather than the full search (shown by `models ls/show`). */
-export const SHORT_SERIES_REASON = 'short_series';
 
 /**
  * The series of one entity in time order with gaps filled by linear interpolation (ends by the
