@@ -56,10 +56,11 @@ function report(task: QualityTask, result: QualityResult, reporter: Reporter): v
     for (const [metric, value] of Object.entries(method.scores))
       reporter.figure({
         bench: 'quality',
-        case: task.name,
-        metric: `${metric}`,
+        case: `${task.name}/${method.method}`,
+        metric,
         value,
         unit: metric.startsWith('coverage') ? 'share' : metric === 'smape' ? '%' : 'ratio',
+        task: task.name,
         method: method.method,
         entities: result.entities,
       });

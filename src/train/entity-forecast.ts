@@ -3,7 +3,7 @@ import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
 import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { algorithmCost, SIMPLE_FORECASTERS, shortSeriesCandidates } from '../fleet/catalog.ts';
-import { type ForecastIntervals, intervalsFromResiduals } from '../fleet/forecast-intervals.ts';
+import { intervalsFromResiduals } from '../fleet/forecast-intervals.ts';
 import type { CompiledPlan } from '../fleet/plan.ts';
 import { SHORT_SERIES_REASON } from '../fleet/serving.ts';
 import { isBetter } from '../metrics/metric.ts';
@@ -44,14 +44,16 @@ export function interpolatedSeries(values: Float64Array): Float64Array {
 }
 
 /**
- * Trains one series of a forecast fleet; everything is time-ordered (see `forecastLayout`).
- * Candidates are scored on up to three rolling validation windows before the test window; the
- * selection rule (`chooseForecaster`) keeps naive / drift / seasonal naive unless a complex model
- * wins on more than one origin. The winner is refitted on all but the test window and scored on it
- * (test), then refitted on the whole series so its forecasts start where the data ends; its
- * validation and test residuals give the prediction intervals. Short series (under `minRows`, or
- * without room for the full layout) choose among naive, drift, SES and damped Holt on shorter
- * windows: their own model, with the reason `short_series`, never the fleet fallback.
+ * Trains one series of a forecast fleet; everything is time-ordered (see `forecastLayout`). Each
+ * candidate is fitted once per window (up to three rolling origins plus the latest window). The
+ * test score is honest: candidates are chosen on the windows before the latest one and the winner
+ * is scored on the latest. The served model is then chosen the same way with the windows moved
+ * forward one, so the latest data takes part, and refitted on the whole series; its out-of-sample
+ * residuals on every window give the prediction intervals. The selection rule (`chooseForecaster`)
+ * keeps naive / drift / seasonal naive unless a complex model wins on more than one origin. Short
+ * series (under `minRows`, or without room for the full layout) choose among naive, drift, SES and
+ * damped Holt on shorter windows: their own model, with the reason `short_series`, never the fleet
+ * fallback.
  */
 export function trainForecastEntity(
   key: string,
@@ -74,13 +76,11 @@ export function trainForecastEntity(
   const layout = forecastLayout(rows, spec.forecast.horizon, period, spec.minRows);
   const better = (a: number, b: number) => isBetter(metric, a, b);
 
-  let simple: Scored | null = null;
-  let complex: Scored | null = null;
-  let baselineScored: Scored | null = null;
+  const scored: Scored[] = [];
+  let baseline: Scored | null = null;
   let skipped = 0;
   if (layout.origins > 0) {
     const candidates = layout.kind === 'full' ? plan.candidates : shortSeriesCandidates();
-    const baseline = candidates[0];
     const started = performance.now();
     for (const trial of planTrials(candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
       const trialStarted = performance.now();
@@ -93,12 +93,10 @@ export function trainForecastEntity(
           score: validation.score,
           millis: performance.now() - trialStarted,
         });
-        const scored: Scored = { forecaster, params: trial.params, validation };
-        if (trial.algorithm === baseline.algorithm && sameParams(trial.params, baseline.params))
-          baselineScored = scored;
-        if (SIMPLE_FORECASTERS.has(trial.algorithm)) {
-          if (!simple || better(validation.score, simple.validation.score)) simple = scored;
-        } else if (!complex || better(validation.score, complex.validation.score)) complex = scored;
+        const candidate: Scored = { forecaster, params: trial.params, validation };
+        scored.push(candidate);
+        if (trial.algorithm === candidates[0].algorithm && sameParams(trial.params, candidates[0].params))
+          baseline = candidate;
       } catch (error) {
         if (tooShortFor(error)) skipped++;
         else
@@ -113,27 +111,37 @@ export function trainForecastEntity(
       if (performance.now() - started > spec.budget.maxMillis) break;
     }
   }
-  const chosen = chooseForecaster(simple, complex, layout.origins, better);
-  const baselineScore = baselineScored?.validation.score ?? Number.NaN;
+  const isSimple = (name: string) => SIMPLE_FORECASTERS.has(name);
+  const served = chooseForecaster(scored, isSimple, layout.origins, (v) => v.score, better);
+  const tested = chooseForecaster(scored, isSimple, layout.origins, (v) => v.heldBackScore, better);
   try {
     const metrics: Record<string, number> = {};
     let forecaster: AnyForecaster;
     let params: Record<string, unknown>;
     let reason: string;
     let fallbackReason: string | null = layout.kind === 'short' ? SHORT_SERIES_REASON : null;
-    if (chosen && !Number.isNaN(chosen.validation.score)) {
-      forecaster = chosen.forecaster;
-      params = chosen.params;
+    let residuals: { values: Float64Array; steps: Int32Array } | null = null;
+    if (served && !Number.isNaN(served.validation.score)) {
+      forecaster = served.forecaster;
+      params = served.params;
       reason =
         layout.kind === 'short'
           ? SHORT_SERIES_REASON
-          : chosen === baselineScored
+          : served === baseline
             ? 'baseline_best'
-            : SIMPLE_FORECASTERS.has(forecaster.name)
+            : isSimple(forecaster.name)
               ? 'simple_best'
               : 'chosen_best';
-      metrics[`validation_${metric.name}`] = chosen.validation.score;
-      metrics[`validation_baseline_${metric.name}`] = baselineScore;
+      residuals = { values: served.validation.residuals, steps: served.validation.steps };
+      metrics[`validation_${metric.name}`] = served.validation.score;
+      metrics[`validation_baseline_${metric.name}`] =
+        (baseline as Scored | null)?.validation.score ?? Number.NaN;
+      if (tested) {
+        // The test score of the choice made without the latest window, on that window.
+        metrics[metric.name] = tested.validation.perWindow[0];
+        metrics.mae = meanAbsolute(tested.validation.residuals.subarray(0, layout.window));
+        metrics.test_same_choice = tested === served ? 1 : 0;
+      }
     } else {
       // Nothing to choose by (no origin) or nothing fitted: the simplest forecaster the data allows.
       const seasonal = layout.kind === 'full' && period >= 2 && rows >= period;
@@ -141,19 +149,10 @@ export function trainForecastEntity(
       params = seasonal ? { period } : {};
       reason = layout.origins === 0 ? SHORT_SERIES_REASON : 'all_candidates_failed';
       if (reason === 'all_candidates_failed') fallbackReason = reason;
+      residuals = latestWindow(forecaster, params, y, layout.window, metric, period, rng, metrics);
     }
     metrics.validation_origins = layout.origins;
-    const intervals = testAndIntervals(
-      forecaster,
-      params,
-      y,
-      layout.window,
-      chosen,
-      metric,
-      period,
-      rng,
-      metrics,
-    );
+    const intervals = residuals ? intervalsFromResiduals(residuals.values, residuals.steps) : null;
     const state = forecaster.fit(y, params, rng.fork());
     const resolved = { ...(forecaster.params(params) as Record<string, unknown>) } as ParamObject;
     const bundle = encodeEntityBundle(
@@ -204,8 +203,8 @@ export function trainForecastEntity(
         reason,
         numbers: {
           rows,
-          validation: chosen?.validation.score ?? Number.NaN,
-          baseline: baselineScore,
+          validation: served?.validation.score ?? Number.NaN,
+          baseline: (baseline as Scored | null)?.validation.score ?? Number.NaN,
           trials: trials.length,
           skipped,
           origins: layout.origins,
@@ -224,36 +223,34 @@ function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boo
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+function meanAbsolute(values: Float64Array): number {
+  let total = 0;
+  for (const v of values) total += Math.abs(v);
+  return total / values.length;
+}
+
 /**
- * Test score of the chosen forecaster (refitted on all but the last window, scored on it) into
- * `metrics`, and intervals from its validation residuals plus the test ones. No test window when
- * the series has a single point.
+ * Without a choice: the forecaster's test score on the latest window (into `metrics`) and its
+ * residuals there, for intervals; null for a one-point series.
  */
-function testAndIntervals(
+function latestWindow(
   forecaster: AnyForecaster,
   params: Record<string, unknown>,
   y: Float64Array,
   window: number,
-  chosen: Scored | null,
   metric: ReturnType<typeof metricByName>,
   period: number,
   rng: ReturnType<typeof createRng>,
   metrics: Record<string, number>,
-): ForecastIntervals | null {
-  const validation = chosen?.forecaster === forecaster ? chosen.validation : null;
-  const residuals = Array.from(validation?.residuals ?? []);
-  const steps = Array.from(validation?.steps ?? []);
+): { values: Float64Array; steps: Int32Array } | null {
   const fitEnd = y.length - window;
-  if (fitEnd >= 1) {
-    const train = y.subarray(0, fitEnd);
-    const truth = y.subarray(fitEnd);
-    const predicted = forecaster.forecast(forecaster.fit(train, params, rng.fork()), window);
-    metrics[metric.name] = windowScore(metric, train, truth, predicted, period);
-    metrics.mae = metricByName('mae').compute(truth, predicted);
-    for (let k = 0; k < window; k++) {
-      residuals.push(truth[k] - predicted[k]);
-      steps.push(k + 1);
-    }
-  }
-  return intervalsFromResiduals(Float64Array.from(residuals), Int32Array.from(steps));
+  if (fitEnd < 1) return null;
+  const train = y.subarray(0, fitEnd);
+  const truth = y.subarray(fitEnd);
+  const predicted = forecaster.forecast(forecaster.fit(train, params, rng.fork()), window);
+  metrics[metric.name] = windowScore(metric, train, truth, predicted, period);
+  const values = new Float64Array(window);
+  for (let k = 0; k < window; k++) values[k] = truth[k] - predicted[k];
+  metrics.mae = meanAbsolute(values);
+  return { values, steps: Int32Array.from({ length: window }, (_, k) => k + 1) };
 }

@@ -4,16 +4,19 @@ import type { Metric, MetricContext } from '../metrics/metric.ts';
 import type { AnyForecaster } from '../models/estimator.ts';
 
 /**
- * How one series is validated. Every window is `window` points long and time-ordered: the test
- * window is the last one; `origins` rolling validation windows end where the next one starts,
- * each scored by a fit on everything before it.
+ * How one series is validated. Every window is `window` points long and time-ordered, each scored
+ * by a fit on everything before it. Window 0 is the latest (the series' last points); windows
+ * 1..origins come before it. Two choices are made from the same fits (see `Validation`): one on
+ * windows 1..origins, scored on window 0 (the test score: what choosing this way achieves on data
+ * it did not see), and the served one on windows 0..origins-1, so the latest data takes part in
+ * choosing the model that serves.
  */
 export interface ForecastLayout {
   /** 'full': the fleet's candidates on windows of the horizon; 'short': simple forecasters only. */
   readonly kind: 'full' | 'short';
   /** Window length: the horizon, or less for a short series. */
   readonly window: number;
-  /** Rolling validation origins before the test window (0: too short to validate anything). */
+  /** Windows each choice averages over (0: too short to validate anything). */
   readonly origins: number;
 }
 
@@ -45,12 +48,15 @@ export function forecastLayout(
   return { kind: 'short', window, origins };
 }
 
-/** A candidate's rolling-validation result. */
+/** A candidate's rolling-validation result over windows 0..origins (0 = the latest). */
 export interface Validation {
-  /** Mean metric over the origins (NaN when any origin is NaN). */
+  /** Mean metric over windows 0..origins-1: decides the served model (NaN if any is NaN). */
   readonly score: number;
-  readonly perOrigin: Float64Array;
-  /** truth - forecast for each origin and step, origin-major; `steps` holds each one's step (1-based). */
+  /** Mean metric over windows 1..origins: decides the model whose window-0 score is the test score. */
+  readonly heldBackScore: number;
+  /** The metric of each window, latest first. */
+  readonly perWindow: Float64Array;
+  /** truth - forecast for each window and step, window-major; `steps` holds each one's step (1-based). */
   readonly residuals: Float64Array;
   readonly steps: Int32Array;
 }
@@ -67,7 +73,7 @@ export function windowScore(
   return metric.compute(truth, predicted, context);
 }
 
-/** Scores a forecaster on the layout's origins (the latest first). Throws what the forecaster throws. */
+/** Scores a forecaster on the layout's windows (origins + 1 fits). Throws what the forecaster throws. */
 export function validateForecaster(
   forecaster: AnyForecaster,
   params: Record<string, unknown>,
@@ -78,23 +84,28 @@ export function validateForecaster(
   rng: Rng,
 ): Validation {
   const { window, origins } = layout;
-  const perOrigin = new Float64Array(origins);
-  const residuals = new Float64Array(origins * window);
-  const steps = new Int32Array(origins * window);
-  let total = 0;
-  for (let o = 0; o < origins; o++) {
-    const fitEnd = y.length - 2 * window - o * window;
+  const windows = origins + 1;
+  const perWindow = new Float64Array(windows);
+  const residuals = new Float64Array(windows * window);
+  const steps = new Int32Array(windows * window);
+  for (let w = 0; w < windows; w++) {
+    const fitEnd = y.length - window - w * window;
     const train = y.subarray(0, fitEnd);
     const truth = y.subarray(fitEnd, fitEnd + window);
     const predicted = forecaster.forecast(forecaster.fit(train, params, rng.fork()), window);
-    perOrigin[o] = windowScore(metric, train, truth, predicted, period);
-    total += perOrigin[o];
+    perWindow[w] = windowScore(metric, train, truth, predicted, period);
     for (let k = 0; k < window; k++) {
-      residuals[o * window + k] = truth[k] - predicted[k];
-      steps[o * window + k] = k + 1;
+      residuals[w * window + k] = truth[k] - predicted[k];
+      steps[w * window + k] = k + 1;
     }
   }
-  return { score: total / origins, perOrigin, residuals, steps };
+  let served = 0;
+  let heldBack = 0;
+  for (let w = 0; w < origins; w++) {
+    served += perWindow[w];
+    heldBack += perWindow[w + 1];
+  }
+  return { score: served / origins, heldBackScore: heldBack / origins, perWindow, residuals, steps };
 }
 
 /**
@@ -121,17 +132,27 @@ export interface Scored {
  * The selection rule: the best simple forecaster (naive, drift, seasonal naive) unless a complex
  * one beats it on the mean over MORE THAN ONE origin; with one origin or none, simple ones only
  * (a single window cannot tell a better model from a lucky one). Ties go to the simple one.
+ * `score` picks which mean decides (the served or the held-back choice).
  */
 export function chooseForecaster(
-  simple: Scored | null,
-  complex: Scored | null,
+  scored: readonly Scored[],
+  isSimple: (name: string) => boolean,
   origins: number,
+  score: (validation: Validation) => number,
   better: (a: number, b: number) => boolean,
 ): Scored | null {
+  let simple: Scored | null = null;
+  let complex: Scored | null = null;
+  for (const candidate of scored) {
+    const value = score(candidate.validation);
+    if (isSimple(candidate.forecaster.name)) {
+      if (simple === null || better(value, score(simple.validation))) simple = candidate;
+    } else if (complex === null || better(value, score(complex.validation))) complex = candidate;
+  }
   if (
     complex !== null &&
     origins >= 2 &&
-    (simple === null || better(complex.validation.score, simple.validation.score))
+    (simple === null || better(score(complex.validation), score(simple.validation)))
   )
     return complex;
   return simple;
