@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   compression: async () => (await import('./compression.ts')).run,
   models: async () => (await import('./models.ts')).run,
   train: async () => (await import('./train.ts')).run,
+  quality: async () => (await import('./quality.ts')).run,
 };
 
 const { names, args } = parseBenchArgs(process.argv.slice(2));

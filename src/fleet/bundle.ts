@@ -3,6 +3,7 @@ import type { BundleMeta } from '../codec/meta.ts';
 import type { BinaryReader, BinaryWriter, WeightsQuantization } from '../core/binary.ts';
 import type { AnyEstimator, AnyForecaster } from '../models/estimator.ts';
 import { decodePipeline, encodePipeline, type PipelineState } from '../preprocess/pipeline.ts';
+import { type ForecastIntervals, readIntervals, writeIntervals } from './forecast-intervals.ts';
 import type { InputColumn } from './predictor.ts';
 import type { FleetTask } from './spec.ts';
 
@@ -19,10 +20,13 @@ export interface EntityModel {
   readonly model:
     | { readonly kind: 'estimator'; readonly estimator: AnyEstimator; readonly state: unknown }
     | { readonly kind: 'forecaster'; readonly forecaster: AnyForecaster; readonly state: unknown };
+  /** Forecast bundles: prediction intervals from out-of-sample residuals. Default null. */
+  readonly intervals?: ForecastIntervals | null;
 }
 
 export const IO_SECTION = 'aimass.io';
-export const IO_VERSION = 1;
+/** 2 added forecast intervals after the pipeline; version 1 sections (none) are still read. */
+export const IO_VERSION = 2;
 const TASKS: readonly FleetTask[] = ['regression', 'classification', 'forecast', 'anomaly'];
 const COLUMN_TYPES: readonly InputColumn['type'][] = ['number', 'category', 'time', 'boolean'];
 
@@ -35,15 +39,17 @@ function writeIo(model: EntityModel, writer: BinaryWriter): void {
   }
   writer.bool(model.pipeline !== null);
   if (model.pipeline) encodePipeline(model.pipeline, writer);
+  writeIntervals(model.intervals ?? null, writer);
 }
 
 export interface Io {
   task: FleetTask;
   inputColumns: InputColumn[];
   pipeline: PipelineState | null;
+  intervals: ForecastIntervals | null;
 }
 
-export function readIo(reader: BinaryReader): Io {
+export function readIo(reader: BinaryReader, version = IO_VERSION): Io {
   const task = TASKS[reader.u8()];
   if (!task) throw reader.corrupt('unknown task');
   const count = reader.count(10_000, 'input column count');
@@ -55,7 +61,8 @@ export function readIo(reader: BinaryReader): Io {
     inputColumns.push({ name, type });
   }
   const pipeline = reader.bool() ? decodePipeline(reader) : null;
-  return { task, inputColumns, pipeline };
+  const intervals = version >= 2 ? readIntervals(reader) : null;
+  return { task, inputColumns, pipeline, intervals };
 }
 
 /** Encodes an entity's fitted pipeline and model with its metadata into one bundle blob. */

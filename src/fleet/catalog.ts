@@ -45,15 +45,44 @@ export function algorithmCost(name: string): AlgorithmCost {
   return COSTS[name] ?? { cost: 100 };
 }
 
-/** The baseline every entity's search starts with: a chosen model must beat it. */
+/**
+ * The baseline every entity's search starts with: a chosen model must beat it. Forecast fleets:
+ * seasonal naive, or naive when there is no season (a season of 1 is "the previous value").
+ */
 export function baselineFor(task: FleetTask, seasonPeriod: number): CandidateSpec {
   if (task === 'classification') return { algorithm: 'baseline-majority', params: {}, search: {} };
   if (task === 'forecast')
-    return { algorithm: 'seasonal-naive', params: { period: seasonPeriod }, search: {} };
+    return seasonPeriod >= 2
+      ? { algorithm: 'seasonal-naive', params: { period: seasonPeriod }, search: {} }
+      : { algorithm: 'naive', params: {}, search: {} };
   return { algorithm: 'baseline-mean', params: {}, search: {} };
 }
 
-/** `candidates: auto`: a small, fast zoo per task, cheapest first, with modest search spaces. */
+/**
+ * The forecasters that are never "complex": a complex candidate must beat the best of them on
+ * rolling validation over more than one origin to be chosen (see train/entity-forecast.ts).
+ */
+export const SIMPLE_FORECASTERS: ReadonlySet<string> = new Set(['naive', 'drift', 'seasonal-naive']);
+
+/** What short forecast series (under `minRows`, or too short for the full search) choose from. */
+export function shortSeriesCandidates(): CandidateSpec[] {
+  return [
+    { algorithm: 'naive', params: {}, search: {} },
+    { algorithm: 'drift', params: {}, search: {} },
+    { algorithm: 'exponential-smoothing', params: { trend: null, seasonal: null }, search: {} },
+    {
+      algorithm: 'exponential-smoothing',
+      params: { trend: 'add', damped: true, seasonal: null },
+      search: {},
+    },
+  ];
+}
+
+/**
+ * `candidates: auto`: a small, fast zoo per task, cheapest first, with modest search spaces.
+ * Forecast: naive, drift, SES, damped Holt, damped Holt-Winters (with a season), auto-ETS (AICc
+ * over the ETS family) and ridge over lags; the seasonal-naive / naive baseline comes first.
+ */
 export function autoCandidates(task: FleetTask, seasonPeriod: number): CandidateSpec[] {
   switch (task) {
     case 'regression':
@@ -92,30 +121,31 @@ export function autoCandidates(task: FleetTask, seasonPeriod: number): Candidate
           },
         },
       ];
-    case 'forecast':
+    case 'forecast': {
+      // Seasonal forms only with a season: with seasonPeriod 1 they are skipped, not failed.
+      const seasonal = seasonPeriod >= 2;
+      const lags = seasonal && seasonPeriod > 3 ? [1, 2, 3, seasonPeriod] : [1, 2, 3];
       return [
-        { algorithm: 'exponential-smoothing', params: { trend: null, seasonal: null }, search: {} },
+        { algorithm: 'naive', params: {}, search: {} },
+        { algorithm: 'drift', params: {}, search: {} },
+        ...shortSeriesCandidates().slice(2),
+        ...(seasonal
+          ? [
+              {
+                algorithm: 'exponential-smoothing',
+                params: { trend: 'add', damped: true, seasonal: 'add', seasonalPeriods: seasonPeriod },
+                search: {},
+              },
+            ]
+          : []),
         {
-          algorithm: 'exponential-smoothing',
-          params: { trend: 'add', damped: true, seasonal: null },
+          algorithm: 'auto-ets',
+          params: { seasonalPeriods: seasonal ? seasonPeriod : null },
           search: {},
         },
-        {
-          algorithm: 'exponential-smoothing',
-          params: { trend: 'add', damped: false, seasonal: 'add', seasonalPeriods: seasonPeriod },
-          search: {},
-        },
-        {
-          algorithm: 'exponential-smoothing',
-          params: { trend: 'add', damped: true, seasonal: 'add', seasonalPeriods: seasonPeriod },
-          search: {},
-        },
-        {
-          algorithm: 'lag-regression',
-          params: { algorithm: 'ridge', lags: [1, 2, 3, seasonPeriod] },
-          search: {},
-        },
+        { algorithm: 'lag-regression', params: { algorithm: 'ridge', lags }, search: {} },
       ];
+    }
     case 'anomaly':
       return [{ algorithm: 'isolation-forest', params: {}, search: {} }];
   }

@@ -38,9 +38,9 @@ function decodeModel(name: string, version: number, reader: BinaryReader): Decod
 }
 
 function decodeIo(name: string, version: number, reader: BinaryReader): Io {
-  if (name !== IO_SECTION || version !== IO_VERSION)
+  if (name !== IO_SECTION || version < 1 || version > IO_VERSION)
     throw new AimassError('CODEC_UNSUPPORTED', `bundle: unknown pipeline section ${name} v${version}`);
-  return readIo(reader);
+  return readIo(reader, version);
 }
 
 /**
@@ -72,6 +72,7 @@ export function loadPredictor(bytes: Uint8Array): Predictor {
         );
       },
       forecast: (horizon) => forecaster.forecast(model.state, horizon),
+      intervals: io.intervals,
     };
   }
   const estimator = model.estimator;

@@ -10,7 +10,7 @@ import {
 } from '../preprocess/pipeline.ts';
 import { autoCandidates, baselineFor } from './catalog.ts';
 import type { InputColumn } from './predictor.ts';
-import type { CandidateSpec, FleetSpec } from './spec.ts';
+import { AUTO_CANDIDATES, type CandidateSpec, type FleetSpec } from './spec.ts';
 
 /**
  * Everything a worker needs to train any entity of a run, resolved once from the spec and the
@@ -116,12 +116,26 @@ export function planFleet(
       });
     }
   }
-  const chosen =
-    spec.candidates === 'auto' ? autoCandidates(spec.task, spec.forecast.seasonPeriod) : spec.candidates;
-  for (const [i, candidate] of chosen.entries())
-    checkAlgorithm(spec, candidate.algorithm, `candidates[${i}].algorithm`);
+  const auto = autoCandidates(spec.task, spec.forecast.seasonPeriod);
+  const listed =
+    spec.candidates === 'auto' ? [{ algorithm: AUTO_CANDIDATES, params: {}, search: {} }] : spec.candidates;
+  for (const [i, candidate] of listed.entries())
+    if (candidate.algorithm !== AUTO_CANDIDATES)
+      checkAlgorithm(spec, candidate.algorithm, `candidates[${i}].algorithm`);
   const baseline = spec.task === 'anomaly' ? [] : [baselineFor(spec.task, spec.forecast.seasonPeriod)];
-  return { spec, specVersion, inputColumns, candidates: [...baseline, ...chosen], preprocess };
+  // `auto` in a list expands in place; a candidate listed twice (or equal to the baseline) runs once.
+  const candidates: CandidateSpec[] = [];
+  const seen = new Set<string>();
+  for (const candidate of [
+    ...baseline,
+    ...listed.flatMap((c) => (c.algorithm === AUTO_CANDIDATES ? auto : [c])),
+  ]) {
+    const id = JSON.stringify([candidate.algorithm, candidate.params, candidate.search]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    candidates.push(candidate);
+  }
+  return { spec, specVersion, inputColumns, candidates, preprocess };
 }
 
 function checkAlgorithm(spec: FleetSpec, name: string, field: string): void {

@@ -1,6 +1,7 @@
 import type { BundleMeta } from '../codec/meta.ts';
 import type { Matrix } from '../core/matrix.ts';
 import type { Frame } from '../data/frame.ts';
+import type { ForecastIntervals } from './forecast-intervals.ts';
 import type { FleetTask } from './spec.ts';
 
 /** A raw input column the bundle's pipeline expects (name and type before preprocessing). */
@@ -37,4 +38,6 @@ export interface Predictor {
   score?(rows: Frame): Float64Array;
   /** Point forecasts for steps 1..horizon after the training data, forecast bundles only. */
   forecast?(horizon: number): Float64Array;
+  /** Forecast bundles: interval quantiles (see `intervalBounds`); null when none were stored. */
+  readonly intervals?: ForecastIntervals | null;
 }

@@ -12,6 +12,11 @@ import type { Predictor } from './predictor.ts';
 export const FALLBACK_MARKER = new Uint8Array(0);
 /** Fallback reason for a key that has no model record at all. */
 export const UNKNOWN_KEY_REASON = 'unknown_key';
+/**
+ * The reason stored with a short forecast series' own simple model (naive, drift, SES, damped
+ * Holt): a note, not a fleet fallback; the series' own bundle answers.
+ */
+export const SHORT_SERIES_REASON = 'short_series';
 /** Fallback reason for a record with an empty bundle and no reason (should not happen; reported, not hidden). */
 export const EMPTY_BUNDLE_REASON = 'empty_bundle';
 

@@ -47,7 +47,11 @@ export interface FleetSpec {
   /** Preprocessing pipeline spec `{ steps: [{ step, params }] }` (see preprocess/pipeline). */
   preprocess: { steps: { step: string; params?: Record<string, unknown> }[] };
   split: SplitSpec;
-  /** Candidate algorithms with search spaces, or 'auto' = the task's default zoo. Default 'auto'. */
+  /**
+   * Candidate algorithms with search spaces, or 'auto' = the task's default zoo. Default 'auto'.
+   * In a list, the item `auto` (kept as `{ algorithm: 'auto' }`) stands for that zoo, so
+   * `[auto, {algorithm: lag-regression, ...}]` extends it without copying it.
+   */
   candidates: CandidateSpec[] | 'auto';
   /** Selection metric name; its direction decides. Default rmse / accuracy / smape / (none for anomaly). */
   metric: string;
@@ -58,7 +62,11 @@ export interface FleetSpec {
     /** Soft per-entity time cap in ms (a safety net: hitting it makes the choice depend on machine speed); search stops after the trial that crosses it. Default 1000. */
     maxMillis: number;
   };
-  /** Entities with fewer rows get the fallback model. Default 30. */
+  /**
+   * Tabular and anomaly fleets: entities with fewer rows get the fallback model. Forecast fleets:
+   * shorter series get their own simple forecasters only (naive, drift, SES, damped Holt, chosen by
+   * rolling validation), never the fleet fallback. Default 30, forecast 10 (see `defaultMinRows`).
+   */
   minRows: number;
   fallback: {
     /** Train a global model on all entities. Default true. */
@@ -107,6 +115,14 @@ const DEFAULT_METRIC: Record<FleetTask, string> = {
   forecast: 'smape',
   anomaly: 'none',
 };
+
+/** The candidate-list item that stands for the task's automatic candidates. */
+export const AUTO_CANDIDATES = 'auto';
+
+/** `minRows` when the spec omits it: forecast series are short by nature (10 yearly points is a lot). */
+export function defaultMinRows(task: FleetTask): number {
+  return task === 'forecast' ? 10 : 30;
+}
 
 function specError(field: string, value: unknown, expected: string): AimassError {
   return new AimassError(
@@ -220,8 +236,22 @@ function parseCandidates(value: unknown): CandidateSpec[] | 'auto' {
   if (value === undefined || value === 'auto') return 'auto';
   if (!Array.isArray(value) || value.length === 0)
     throw specError('candidates', value, '"auto" or a non-empty list of candidates');
-  return value.map((item, i): CandidateSpec => {
+  let autos = 0;
+  const parsed = value.map((item, i): CandidateSpec => {
     const path = `candidates[${i}]`;
+    const isAuto =
+      item === AUTO_CANDIDATES ||
+      (isObject(item) &&
+        item.algorithm === AUTO_CANDIDATES &&
+        Object.entries(item).every(
+          ([field, v]) =>
+            field === 'algorithm' ||
+            ((field === 'params' || field === 'search') && isObject(v) && Object.keys(v).length === 0),
+        ));
+    if (isAuto) {
+      if (++autos > 1) throw specError(path, item, '"auto" at most once in the list');
+      return { algorithm: AUTO_CANDIDATES, params: {}, search: {} };
+    }
     if (typeof item === 'string') return { algorithm: item, params: {}, search: {} };
     if (!isObject(item)) throw specError(path, item, 'an algorithm name or {algorithm, params?, search?}');
     checkKnown(item, path, ['algorithm', 'params', 'search']);
@@ -231,8 +261,11 @@ function parseCandidates(value: unknown): CandidateSpec[] | 'auto' {
     const search: Record<string, SearchSpace> = {};
     for (const [param, space] of Object.entries(searchObject))
       search[param] = parseSearchSpace(space, `${path}.search.${param}`);
+    if (algorithm === AUTO_CANDIDATES)
+      throw specError(path, item, '"auto" alone (it takes no params or search; add candidates beside it)');
     return { algorithm, params: { ...params }, search };
   });
+  return parsed;
 }
 
 function parsePipeline(value: unknown): FleetSpec['preprocess'] {
@@ -356,7 +389,7 @@ export function validateFleetSpec(input: unknown): FleetSpec {
       maxTrials: num(budgetObject, 'maxTrials', 'budget.maxTrials', 12, 1, 1000, true),
       maxMillis: num(budgetObject, 'maxMillis', 'budget.maxMillis', 1000, 1, 3_600_000),
     },
-    minRows: num(input, 'minRows', 'minRows', 30, 1, 1e9, true),
+    minRows: num(input, 'minRows', 'minRows', defaultMinRows(task), 1, 1e9, true),
     fallback: {
       global: bool(fallbackObject, 'global', 'fallback.global', true),
       clusters: num(fallbackObject, 'clusters', 'fallback.clusters', 0, 0, 1000, true),

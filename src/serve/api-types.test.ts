@@ -120,7 +120,12 @@ const responses: [string, S.JsonSchema, unknown][] = [
   [
     'ForecastResponse',
     S.forecastResponseSchema,
-    { key: 'd1', model: ref, forecast: [1, null] } satisfies Full<Api.ForecastResponse>,
+    {
+      key: 'd1',
+      model: ref,
+      forecast: [1, null],
+      intervals: [{ level: 0.8, lower: [0, null], upper: [2, null] }],
+    } satisfies Full<Api.ForecastResponse>,
   ],
   [
     'ScoreResponse',

@@ -76,11 +76,24 @@ export interface ForecastRequest {
   horizon: number;
 }
 
+/** A prediction interval for steps 1..horizon at one coverage level. */
+export interface ForecastInterval {
+  /** Nominal coverage, e.g. 0.8 or 0.95. */
+  level: number;
+  lower: (number | null)[];
+  upper: (number | null)[];
+}
+
 export interface ForecastResponse {
   key: string;
   model: ModelRef;
   /** Point forecasts for steps 1..horizon. */
   forecast: (number | null)[];
+  /**
+   * Prediction intervals per level, from empirical quantiles of the model's rolling-validation and
+   * test residuals (empty for models stored without them).
+   */
+  intervals: ForecastInterval[];
 }
 
 /** `POST /v1/fleets/{fleet}/score` (anomaly fleets). */

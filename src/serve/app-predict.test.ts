@@ -182,6 +182,7 @@ test('forecast and score', async () => {
     key: 'k1',
     model: { key: 'k1', version: 1, algorithm: 'fake-forecast', fallback: null },
     forecast: [2, 4, 6],
+    intervals: [],
   });
   r = await post('/v1/fleets/an/score', { key: 'k1', rows: [{ x: 5 }, { x: 8 }] });
   assert.equal(r.statusCode, 200);

@@ -21,6 +21,7 @@ export type {
   FleetList,
   FleetSpecInput,
   FleetSummary,
+  ForecastInterval,
   ForecastRequest,
   ForecastResponse,
   HealthResponse,
@@ -56,7 +57,7 @@ export type { BundleCacheOptions } from './bundle-cache.ts';
 export { BundleCache } from './bundle-cache.ts';
 export { statusForCode, toHttpError } from './http-errors.ts';
 export { ServeMetrics } from './metrics.ts';
-export { modelRef, mostProbable, probabilityRow, toNullableNumbers } from './model-output.ts';
+export { forecastOutput, modelRef, mostProbable, probabilityRow, toNullableNumbers } from './model-output.ts';
 export type {
   AppOptions,
   CacheOptions,

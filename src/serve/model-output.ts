@@ -1,6 +1,8 @@
 import type { Matrix } from '../core/matrix.ts';
+import { intervalBounds } from '../fleet/forecast-intervals.ts';
+import type { Predictor } from '../fleet/predictor.ts';
 import type { ServedModel } from '../fleet/serving.ts';
-import type { Label, ModelRef } from './api-types.ts';
+import type { ForecastInterval, Label, ModelRef } from './api-types.ts';
 
 /** JSON has no NaN/Infinity: non-finite numbers are sent as null. */
 export function toNullableNumbers(
@@ -43,4 +45,20 @@ export function mostProbable(proba: Matrix, classes: readonly Label[], row: numb
     }
   }
   return best < 0 ? null : (classes[best] ?? null);
+}
+
+/** A forecast answer's point forecasts and intervals (none when the bundle stored none). */
+export function forecastOutput(
+  predictor: Predictor,
+  horizon: number,
+): { forecast: (number | null)[]; intervals: ForecastInterval[] } {
+  const point = (predictor.forecast as (horizon: number) => Float64Array)(horizon);
+  const intervals = predictor.intervals
+    ? intervalBounds(predictor.intervals, point).map((b) => ({
+        level: b.level,
+        lower: toNullableNumbers(b.lower),
+        upper: toNullableNumbers(b.upper),
+      }))
+    : [];
+  return { forecast: toNullableNumbers(point), intervals };
 }

@@ -110,7 +110,13 @@ export const predictAnyResponseSchema: JsonSchema = {
 };
 
 export const forecastRequestSchema = object({ key: keySchema, horizon: { type: 'integer', minimum: 1 } });
-export const forecastResponseSchema = object({ key: str, model: modelRefSchema, forecast: nullableNumbers });
+export const forecastIntervalSchema = object({ level: num, lower: nullableNumbers, upper: nullableNumbers });
+export const forecastResponseSchema = object({
+  key: str,
+  model: modelRefSchema,
+  forecast: nullableNumbers,
+  intervals: { type: 'array', items: forecastIntervalSchema },
+});
 export const scoreRequestSchema = predictRequestSchema;
 export const scoreResponseSchema = object({ key: str, model: modelRefSchema, scores: nullableNumbers });
 

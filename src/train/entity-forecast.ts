@@ -2,8 +2,10 @@ import type { ParamObject } from '../codec/param-value.ts';
 import { createRng } from '../core/rng.ts';
 import { type Frame, numericValues } from '../data/frame.ts';
 import { encodeEntityBundle } from '../fleet/bundle.ts';
-import { algorithmCost } from '../fleet/catalog.ts';
+import { algorithmCost, SIMPLE_FORECASTERS, shortSeriesCandidates } from '../fleet/catalog.ts';
+import { intervalsFromResiduals } from '../fleet/forecast-intervals.ts';
 import type { CompiledPlan } from '../fleet/plan.ts';
+import { SHORT_SERIES_REASON } from '../fleet/serving.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import type { AnyForecaster } from '../models/estimator.ts';
@@ -12,10 +14,15 @@ import { hashFrame } from './data-hash.ts';
 import type { EntityResult, TrialRecord } from './entity-result.ts';
 import { errorText } from './entity-tabular.ts';
 import { fallbackResult } from './fallback-result.ts';
+import {
+  chooseForecaster,
+  forecastLayout,
+  type Scored,
+  tooShortFor,
+  validateForecaster,
+  windowScore,
+} from './forecast-validation.ts';
 import { planTrials } from './search.ts';
-
-/** Validation windows (rolling origins) a forecast candidate is scored on, at most. */
-const VALIDATION_WINDOWS = 3;
 
 /**
  * The series of one entity in time order with gaps filled by linear interpolation (ends by the
@@ -37,12 +44,16 @@ export function interpolatedSeries(values: Float64Array): Float64Array {
 }
 
 /**
- * Trains one series of a forecast fleet. Holdouts are time-ordered: candidates are scored on up to three
- * rolling validation windows of h points before the last h (each fitted on all points before it); the winner is refitted on all but
- * the last h and scored on them (test); the served model is then refitted on the whole series so
- * its forecasts start where the data ends. Seasonal naive is the baseline every series starts with.
- * Series too short for that (or under `minRows`) are served by seasonal naive / naive fitted on
- * what there is, with the reason recorded.
+ * Trains one series of a forecast fleet; everything is time-ordered (see `forecastLayout`). Each
+ * candidate is fitted once per window (up to three rolling origins plus the latest window). The
+ * test score is honest: candidates are chosen on the windows before the latest one and the winner
+ * is scored on the latest. The served model is then chosen the same way with the windows moved
+ * forward one, so the latest data takes part, and refitted on the whole series; its out-of-sample
+ * residuals on every window give the prediction intervals. The selection rule (`chooseForecaster`)
+ * keeps naive / drift / seasonal naive unless a complex model wins on more than one origin. Short
+ * series (under `minRows`, or without room for the full layout) choose among naive, drift, SES and
+ * damped Holt on shorter windows: their own model, with the reason `short_series`, never the fleet
+ * fallback.
  */
 export function trainForecastEntity(
   key: string,
@@ -51,7 +62,6 @@ export function trainForecastEntity(
   nowMs: number,
 ): EntityResult {
   const { spec } = plan;
-  const horizon = spec.forecast.horizon;
   const period = spec.forecast.seasonPeriod;
   const metric = metricByName(spec.metric);
   const rows = frame.rowCount;
@@ -63,84 +73,95 @@ export function trainForecastEntity(
   const range = { start: times[0], end: times[times.length - 1] };
   const rng = createRng(`${spec.split.seed}:${key}`);
   const trials: TrialRecord[] = [];
+  const layout = forecastLayout(rows, spec.forecast.horizon, period, spec.minRows);
+  const better = (a: number, b: number) => isBetter(metric, a, b);
 
-  const shortSeries = rows < spec.minRows || rows < 2 * horizon + period + 1;
-  let best: { forecaster: AnyForecaster; params: Record<string, unknown>; score: number } | null = null;
-  let baselineScore = Number.NaN;
-  if (!shortSeries) {
-    // Rolling origins: up to three validation windows of h points before the test window, each
-    // scored by a fit on everything before it; the mean decides (one window is too noisy to choose by).
-    const windows = Math.max(
-      1,
-      Math.min(VALIDATION_WINDOWS, Math.floor((rows - 2 * horizon - 2 * period) / horizon) + 1),
-    );
-    const validate = (forecaster: AnyForecaster, params: Record<string, unknown>): number => {
-      let total = 0;
-      for (let w = 0; w < windows; w++) {
-        const fitEnd = rows - 2 * horizon - w * horizon;
-        const state = forecaster.fit(y.subarray(0, fitEnd), params, rng.fork());
-        total += metric.compute(y.subarray(fitEnd, fitEnd + horizon), forecaster.forecast(state, horizon));
-      }
-      return total / windows;
-    };
+  const scored: Scored[] = [];
+  let baseline: Scored | null = null;
+  let skipped = 0;
+  if (layout.origins > 0) {
+    const candidates = layout.kind === 'full' ? plan.candidates : shortSeriesCandidates();
     const started = performance.now();
-    for (const trial of planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
+    for (const trial of planTrials(candidates, algorithmCost, spec.budget.maxTrials, rng.fork())) {
       const trialStarted = performance.now();
       try {
         const forecaster = getForecaster(trial.algorithm);
-        const value = validate(forecaster, trial.params);
+        const validation = validateForecaster(forecaster, trial.params, y, layout, metric, period, rng);
         trials.push({
           algorithm: trial.algorithm,
           params: trial.params,
-          score: value,
+          score: validation.score,
           millis: performance.now() - trialStarted,
         });
-        if (trial.algorithm === 'seasonal-naive') baselineScore = value;
-        if (!best || isBetter(metric, value, best.score))
-          best = { forecaster, params: trial.params, score: value };
+        const candidate: Scored = { forecaster, params: trial.params, validation };
+        scored.push(candidate);
+        if (trial.algorithm === candidates[0].algorithm && sameParams(trial.params, candidates[0].params))
+          baseline = candidate;
       } catch (error) {
-        trials.push({
-          algorithm: trial.algorithm,
-          params: trial.params,
-          score: Number.NaN,
-          error: errorText(error),
-          millis: performance.now() - trialStarted,
-        });
+        if (tooShortFor(error)) skipped++;
+        else
+          trials.push({
+            algorithm: trial.algorithm,
+            params: trial.params,
+            score: Number.NaN,
+            error: errorText(error),
+            millis: performance.now() - trialStarted,
+          });
       }
       if (performance.now() - started > spec.budget.maxMillis) break;
     }
   }
+  const isSimple = (name: string) => SIMPLE_FORECASTERS.has(name);
+  const served = chooseForecaster(scored, isSimple, layout.origins, (v) => v.score, better);
+  const tested = chooseForecaster(scored, isSimple, layout.origins, (v) => v.heldBackScore, better);
   try {
-    let reason: string;
     const metrics: Record<string, number> = {};
     let forecaster: AnyForecaster;
     let params: Record<string, unknown>;
-    if (best && !Number.isNaN(best.score)) {
-      forecaster = best.forecaster;
-      params = best.params;
-      reason = forecaster.name === 'seasonal-naive' ? 'baseline_best' : 'chosen_best';
-      const testState = forecaster.fit(y.subarray(0, rows - horizon), params, rng.fork());
-      const truth = y.subarray(rows - horizon);
-      const predicted = forecaster.forecast(testState, horizon);
-      metrics[metric.name] = metric.compute(truth, predicted);
-      metrics.mae = metricByName('mae').compute(truth, predicted);
-      metrics[`validation_${metric.name}`] = best.score;
-      metrics[`validation_baseline_${metric.name}`] = baselineScore;
+    let reason: string;
+    let fallbackReason: string | null = layout.kind === 'short' ? SHORT_SERIES_REASON : null;
+    let residuals: { values: Float64Array; steps: Int32Array } | null = null;
+    if (served && !Number.isNaN(served.validation.score)) {
+      forecaster = served.forecaster;
+      params = served.params;
+      reason =
+        layout.kind === 'short'
+          ? SHORT_SERIES_REASON
+          : served === baseline
+            ? 'baseline_best'
+            : isSimple(forecaster.name)
+              ? 'simple_best'
+              : 'chosen_best';
+      residuals = { values: served.validation.residuals, steps: served.validation.steps };
+      metrics[`validation_${metric.name}`] = served.validation.score;
+      metrics[`validation_baseline_${metric.name}`] =
+        (baseline as Scored | null)?.validation.score ?? Number.NaN;
+      if (tested) {
+        // The test score of the choice made without the latest window, on that window.
+        metrics[metric.name] = tested.validation.perWindow[0];
+        metrics.mae = meanAbsolute(tested.validation.residuals.subarray(0, layout.window));
+        metrics.test_same_choice = tested === served ? 1 : 0;
+      }
     } else {
-      // Too short to choose (or nothing fitted): the simplest forecaster the data allows.
-      reason = shortSeries ? 'too_few_rows' : 'all_candidates_failed';
-      forecaster = getForecaster(rows >= period ? 'seasonal-naive' : 'naive');
-      params = rows >= period ? { period } : {};
+      // Nothing to choose by (no origin) or nothing fitted: the simplest forecaster the data allows.
+      const seasonal = layout.kind === 'full' && period >= 2 && rows >= period;
+      forecaster = getForecaster(seasonal ? 'seasonal-naive' : 'naive');
+      params = seasonal ? { period } : {};
+      reason = layout.origins === 0 ? SHORT_SERIES_REASON : 'all_candidates_failed';
+      if (reason === 'all_candidates_failed') fallbackReason = reason;
+      residuals = latestWindow(forecaster, params, y, layout.window, metric, period, rng, metrics);
     }
+    metrics.validation_origins = layout.origins;
+    const intervals = residuals ? intervalsFromResiduals(residuals.values, residuals.steps) : null;
     const state = forecaster.fit(y, params, rng.fork());
     const resolved = { ...(forecaster.params(params) as Record<string, unknown>) } as ParamObject;
-    const fallbackReason = reason === 'too_few_rows' || reason === 'all_candidates_failed' ? reason : null;
     const bundle = encodeEntityBundle(
       {
         task: 'forecast',
         inputColumns: [],
         pipeline: null,
         model: { kind: 'forecaster', forecaster, state },
+        intervals,
       },
       {
         fleet: spec.name,
@@ -173,13 +194,21 @@ export function trainForecastEntity(
         status: 'champion',
       },
       decision: {
-        outcome: fallbackReason ? 'fallback' : reason === 'baseline_best' ? 'baseline' : 'local',
+        outcome:
+          fallbackReason === 'all_candidates_failed'
+            ? 'fallback'
+            : reason === 'baseline_best'
+              ? 'baseline'
+              : 'local',
         reason,
         numbers: {
           rows,
-          validation: best?.score ?? Number.NaN,
-          baseline: baselineScore,
+          validation: served?.validation.score ?? Number.NaN,
+          baseline: (baseline as Scored | null)?.validation.score ?? Number.NaN,
           trials: trials.length,
+          skipped,
+          origins: layout.origins,
+          window: layout.window,
         },
       },
       trials,
@@ -188,4 +217,40 @@ export function trainForecastEntity(
   } catch (error) {
     return fallbackResult(base, 'refit_failed', { rows }, trials, errorText(error));
   }
+}
+
+function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function meanAbsolute(values: Float64Array): number {
+  let total = 0;
+  for (const v of values) total += Math.abs(v);
+  return total / values.length;
+}
+
+/**
+ * Without a choice: the forecaster's test score on the latest window (into `metrics`) and its
+ * residuals there, for intervals; null for a one-point series.
+ */
+function latestWindow(
+  forecaster: AnyForecaster,
+  params: Record<string, unknown>,
+  y: Float64Array,
+  window: number,
+  metric: ReturnType<typeof metricByName>,
+  period: number,
+  rng: ReturnType<typeof createRng>,
+  metrics: Record<string, number>,
+): { values: Float64Array; steps: Int32Array } | null {
+  const fitEnd = y.length - window;
+  if (fitEnd < 1) return null;
+  const train = y.subarray(0, fitEnd);
+  const truth = y.subarray(fitEnd);
+  const predicted = forecaster.forecast(forecaster.fit(train, params, rng.fork()), window);
+  metrics[metric.name] = windowScore(metric, train, truth, predicted, period);
+  const values = new Float64Array(window);
+  for (let k = 0; k < window; k++) values[k] = truth[k] - predicted[k];
+  metrics.mae = meanAbsolute(values);
+  return { values, steps: Int32Array.from({ length: window }, (_, k) => k + 1) };
 }

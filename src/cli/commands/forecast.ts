@@ -1,6 +1,6 @@
 import { AimassError } from '../../core/errors.ts';
 import type { ForecastResponse } from '../../serve/index.ts';
-import { toNullableNumbers } from '../../serve/model-output.ts';
+import { forecastOutput } from '../../serve/model-output.ts';
 import { defineCommand } from '../lib/command.ts';
 import { formatNumber, formatTable } from '../lib/format.ts';
 import { remoteClient } from '../lib/remote.ts';
@@ -20,7 +20,10 @@ export const forecastCommand = defineCommand({
       description: "steps ahead, 1..100000 (default: the spec's forecast.horizon)",
     },
   },
-  notes: ["Steps follow the end of the training data at the series' own time step."],
+  notes: [
+    "Steps follow the end of the training data at the series' own time step.",
+    "LO80/HI80 and LO95/HI95 are prediction intervals from empirical quantiles of the model's rolling-validation and test errors (scaled by the square root of the step).",
+  ],
   examples: [
     'aimass forecast --fleet load --key ser-0000001 --horizon 48',
     'aimass forecast --fleet load --key ser-0000001 --url http://127.0.0.1:8080 --json',
@@ -42,8 +45,7 @@ export const forecastCommand = defineCommand({
       const { spec } = await fleetSpec(store, fleet);
       horizon ??= spec.forecast.horizon;
       const served = await resolveServed(store, fleet, key);
-      const forecast = served.predictor.forecast;
-      if (forecast === undefined)
+      if (served.predictor.forecast === undefined)
         throw new AimassError(
           'PARAM_INVALID',
           `the model of "${key}" in fleet "${fleet}" is a ${served.predictor.task} model: use aimass predict`,
@@ -57,17 +59,30 @@ export const forecastCommand = defineCommand({
           algorithm: served.algorithm,
           fallback: served.fallback,
         },
-        forecast: toNullableNumbers(forecast(horizon)),
+        ...forecastOutput(served.predictor, horizon),
       };
     }
     if (ctx.json) ctx.emit(output);
     else
       ctx.out(
         `${describeServed(output.model)}\n${formatTable(
-          ['STEP', 'FORECAST'],
-          output.forecast.map((value, i) => [String(i + 1), formatNumber(value)]),
+          [
+            'STEP',
+            'FORECAST',
+            ...output.intervals.flatMap((b) => [`LO${percent(b.level)}`, `HI${percent(b.level)}`]),
+          ],
+          output.forecast.map((value, i) => [
+            String(i + 1),
+            formatNumber(value),
+            ...output.intervals.flatMap((b) => [formatNumber(b.lower[i]), formatNumber(b.upper[i])]),
+          ]),
         )}`,
       );
     return 0;
   },
 });
+
+/** 0.95 → "95". */
+function percent(level: number): string {
+  return String(Math.round(level * 1000) / 10);
+}

@@ -121,3 +121,51 @@ test('init errors name the file or the field, with exit 1; bad flags exit 2', as
   assert.match(exists.stderr, /exists; pass --force/);
   assert.equal(readFileSync(out, 'utf8'), 'x');
 });
+
+/** The YAML with wrapped comment lines joined (comments wrap at ~100 columns). */
+function unwrapped(text: string): string {
+  return text.replace(/\n *# /g, ' ');
+}
+
+/** An NDJSON file of `series` entities with ISO times at `times(i)` and a trending value. */
+function seriesFile(name: string, times: (i: number) => string, points: number): string {
+  const lines: string[] = [];
+  for (const id of ['a', 'b'])
+    for (let i = 0; i < points; i++)
+      lines.push(
+        JSON.stringify({ series_id: id, at: times(i), temp: i % 7, value: i + (id === 'a' ? 0 : 5) }),
+      );
+  const file = join(dir, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+test('init on monthly data: season 12 with a comment that says so, forecast minRows 10', async () => {
+  const file = seriesFile('monthly.ndjson', (i) => new Date(Date.UTC(2020, i, 1)).toISOString(), 30);
+  const run = await runCli(['init', '--data', file, '--task', 'forecast', '--target', 'value']);
+  assert.equal(run.code, 0, run.stderr);
+  const spec = parseFleetSpecText(run.stdout);
+  assert.equal(spec.forecast.seasonPeriod, 12);
+  assert.equal(spec.minRows, 10);
+  assert.match(
+    unwrapped(run.stdout),
+    /Season length in time steps \(guessed from the time step: monthly data, yearly cycle of 12 steps\);/,
+  );
+  assert.match(run.stdout, /^minRows: 10$/m);
+  assert.match(unwrapped(run.stdout), /own simple forecasters only: naive, drift, SES, damped Holt/);
+  assert.doesNotMatch(run.stdout, /hourly|daily cycle/);
+});
+
+test('init on yearly data: season 1 (seasonal candidates skipped); a tabular task keeps minRows 30', async () => {
+  const file = seriesFile('yearly.ndjson', (i) => `${2000 + i}-01-01T00:00:00Z`, 12);
+  const run = await runCli(['init', '--data', file, '--task', 'forecast', '--target', 'value']);
+  assert.equal(run.code, 0, run.stderr);
+  const spec = parseFleetSpecText(run.stdout);
+  assert.equal(spec.forecast.seasonPeriod, 1);
+  assert.match(
+    unwrapped(run.stdout),
+    /yearly data, no season\); 1 = no season: seasonal candidates are skipped/,
+  );
+  const tabular = parseFleetSpecText((await runCli(['init', '--data', file, '--target', 'value'])).stdout);
+  assert.equal(tabular.minRows, 30);
+});

@@ -18,7 +18,7 @@ export interface SpecGuess {
   readonly features: string[];
   /** Columns left out of the features, with why. */
   readonly excluded: { name: string; reason: string }[];
-  /** Season length guessed from the time step (hourly → 24, daily → 7), default 24. */
+  /** Season length guessed from the time step (hourly 24, daily 7, weekly 52, monthly 12, quarterly 4, yearly 1); 1 when unknown. */
   readonly seasonPeriod: number;
   readonly seasonReason: string;
   readonly distinctKeys: number;
@@ -110,17 +110,47 @@ function looksLikeClasses(col: Column): boolean {
   return values.size >= 2;
 }
 
-/** Median step between consecutive times of the first entity, as a season length. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Season length per time step: [shortest step, longest step, season, what it means]. Months,
+ * quarters and years vary in length (28–31, 90–92, 365–366 days), so each step is a range; the
+ * others allow 5%. A season of 1 means no seasonal models.
+ */
+const SEASONS: readonly [number, number, number, string][] = [
+  [0.95 * MINUTE_MS, 1.05 * MINUTE_MS, 1440, 'minutely data, daily cycle of 1440 steps'],
+  [0.95 * 15 * MINUTE_MS, 1.05 * 15 * MINUTE_MS, 96, '15-minute data, daily cycle of 96 steps'],
+  [0.95 * HOUR_MS, 1.05 * HOUR_MS, 24, 'hourly data, daily cycle of 24 steps'],
+  [0.95 * DAY_MS, 1.05 * DAY_MS, 7, 'daily data, weekly cycle of 7 steps'],
+  [6.5 * DAY_MS, 7.5 * DAY_MS, 52, 'weekly data, yearly cycle of 52 steps'],
+  [27.5 * DAY_MS, 31.5 * DAY_MS, 12, 'monthly data, yearly cycle of 12 steps'],
+  [89 * DAY_MS, 93 * DAY_MS, 4, 'quarterly data, yearly cycle of 4 steps'],
+  [364 * DAY_MS, 367 * DAY_MS, 1, 'yearly data, no season'],
+];
+
+/** The season length for a median time step in ms (see SEASONS); 1 (no season) when unrecognised. */
+export function seasonForStep(stepMs: number): { period: number; reason: string } {
+  for (const [low, high, period, why] of SEASONS)
+    if (stepMs >= low && stepMs <= high) return { period, reason: `guessed from the time step: ${why}` };
+  const days = stepMs / DAY_MS;
+  const step = days >= 1 ? `${days.toPrecision(3)} days` : `${(stepMs / 1000).toPrecision(3)} s`;
+  return { period: 1, reason: `time step ${step} is not a known calendar step, so no season is assumed` };
+}
+
+/** Median step between consecutive times of the first entity, as a season length (see SEASONS). */
 function guessSeason(frame: Frame, key: string, time: string | null): { period: number; reason: string } {
   const keyCol = column(frame, key);
   const timeCol = time === null ? undefined : column(frame, time);
+  const none = { period: 1, reason: 'no time column to guess a season from, so no season is assumed' };
   if (
     keyCol?.type !== 'category' ||
     timeCol === undefined ||
     timeCol.type === 'category' ||
     timeCol.type === 'boolean'
   )
-    return { period: 24, reason: 'default' };
+    return none;
   const first = keyCol.codes[0];
   const scale = timeCol.type === 'number' && detectEpochUnit(timeCol.values) === 'seconds' ? 1000 : 1;
   const steps: number[] = [];
@@ -131,18 +161,9 @@ function guessSeason(frame: Frame, key: string, time: string | null): { period: 
     if (!Number.isNaN(previous) && t > previous) steps.push(t - previous);
     if (!Number.isNaN(t)) previous = t;
   }
-  if (steps.length === 0) return { period: 24, reason: 'default' };
+  if (steps.length === 0) return none;
   steps.sort((a, b) => a - b);
-  const step = steps[steps.length >> 1];
-  const known: [number, number, string][] = [
-    [60_000, 1440, 'minutely data, daily cycle'],
-    [900_000, 96, '15-minute data, daily cycle'],
-    [3_600_000, 24, 'hourly data, daily cycle'],
-    [86_400_000, 7, 'daily data, weekly cycle'],
-  ];
-  for (const [ms, period, why] of known)
-    if (Math.abs(step - ms) < ms * 0.05) return { period, reason: `guessed: ${why}` };
-  return { period: 24, reason: 'default (time step not hourly or daily)' };
+  return seasonForStep(steps[steps.length >> 1]);
 }
 
 /** Guesses key, time, target, task and features of a fleet from a sample of its data. */

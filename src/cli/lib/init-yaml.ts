@@ -1,5 +1,4 @@
-import type { FleetTask } from '../../fleet/spec.ts';
-import { TIME_UNIT_RULE } from '../../fleet/spec.ts';
+import { defaultMinRows, type FleetTask, TIME_UNIT_RULE } from '../../fleet/spec.ts';
 import { metrics } from '../../metrics/registry.ts';
 import { estimators, forecasters } from '../../models/registry.ts';
 import { transformerNames } from '../../preprocess/registry.ts';
@@ -118,9 +117,10 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
     '  # Seed of random splits and of every estimator: same data + seed = same models. Default 1.',
     '  seed: 1',
     ...comment(
-      `Candidate algorithms with optional fixed params and search spaces, or "auto" = a small default zoo for the task. Known for ${task}: ${algorithmsFor(task).join(', ')}.`,
+      `Candidate algorithms with optional fixed params and search spaces, or "auto" = a small default zoo for the task${task === 'forecast' ? ' (naive, drift, SES, damped Holt, damped Holt-Winters with a season, auto-ets, ridge over lags; a complex model must beat naive/drift on more than one rolling origin)' : ''}; the item "auto" in a list extends that zoo. Known for ${task}: ${algorithmsFor(task).join(', ')}.`,
     ),
     '# e.g.  candidates:',
+    '#         - auto',
     `#         - algorithm: ${task === 'classification' ? 'logistic' : task === 'forecast' ? 'exponential-smoothing' : 'ridge'}`,
     ...(task === 'regression'
       ? ['#           search:', '#             alpha: { min: 0.01, max: 100, log: true }']
@@ -136,8 +136,14 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
     '  maxTrials: 12',
     '  # Soft per-entity time budget in ms: the search stops after the trial that crosses it. Default 200.',
     '  maxMillis: 200',
-    '# Entities with fewer rows than this are served by the fallback model. Default 30.',
-    'minRows: 30',
+    ...(task === 'forecast'
+      ? comment(
+          `Series with fewer rows than this (or too short for the full search at this horizon) get their own simple forecasters only: naive, drift, SES, damped Holt, chosen by rolling validation. Default ${defaultMinRows(task)}.`,
+        )
+      : comment(
+          `Entities with fewer rows than this are served by the fallback model. Default ${defaultMinRows(task)}.`,
+        )),
+    `minRows: ${defaultMinRows(task)}`,
     '# Models for entities with too little data (and unknown keys).',
     'fallback:',
     '  # Train one global model on a sample of all entities. Default true.',
@@ -150,7 +156,10 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
     'forecast:',
     '  # Steps ahead to forecast and score. Default 24.',
     '  horizon: 24',
-    ...comment(`Season length in rows (${guess.seasonReason}). Default 24.`, '  '),
+    ...comment(
+      `Season length in time steps (${guess.seasonReason}); 1 = no season: seasonal candidates are skipped. Default 24.`,
+      '  ',
+    ),
     `  seasonPeriod: ${guess.seasonPeriod}`,
     '# Retraining policy (stored now, acted on by the monitor).',
     'retraining:',

@@ -1,6 +1,6 @@
 import { AimassError } from '../../core/errors.ts';
 import { loadPredictor } from '../../fleet/load-predictor.ts';
-import { resolveServing, routeOf, type ServedModel } from '../../fleet/serving.ts';
+import { resolveServing, routeOf, type ServedModel, SHORT_SERIES_REASON } from '../../fleet/serving.ts';
 import { type FleetSpec, validateFleetSpec } from '../../fleet/spec.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -47,7 +47,12 @@ export function describeServed(served: {
   fallback: string | null;
 }): string {
   const key = served.modelKey ?? served.key ?? '?';
+  // A short forecast series has its own (simple) model: the reason is a note, not a fleet fallback.
   const why =
-    served.fallback === null ? 'own model' : `served by the fleet fallback, reason: ${served.fallback}`;
+    served.fallback === null
+      ? 'own model'
+      : served.fallback === SHORT_SERIES_REASON
+        ? 'own model for a short series: naive, drift, SES or damped Holt only'
+        : `served by the fleet fallback, reason: ${served.fallback}`;
   return `model ${key} v${served.version} ${served.algorithm} (${why})`;
 }

@@ -15,7 +15,13 @@ import type {
   ScoreResponse,
 } from '../api-types.ts';
 import type { ServeContext } from '../context.ts';
-import { modelRef, mostProbable, probabilityRow, toNullableNumbers } from '../model-output.ts';
+import {
+  forecastOutput,
+  modelRef,
+  mostProbable,
+  probabilityRow,
+  toNullableNumbers,
+} from '../model-output.ts';
 import { rowsToFrame } from '../rows-to-frame.ts';
 import {
   errorSchema,
@@ -68,7 +74,7 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServeContext): 
       const served = await ctx.cache.resolve(fleet, key);
       const predictor = served.predictor;
       if (predictor.forecast === undefined) throw wrongTask(fleet, key, served, 'forecast');
-      return { key, model: modelRef(served), forecast: toNullableNumbers(predictor.forecast(horizon)) };
+      return { key, model: modelRef(served), ...forecastOutput(predictor, horizon) };
     },
   );
 
