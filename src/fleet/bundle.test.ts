@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { isAimassError } from '../core/errors.ts';
 import { createRng } from '../core/rng.ts';
 import { createFrame, numberColumn, numericValues, toMatrix } from '../data/frame.ts';
+import { majorityBaseline } from '../models/baseline.ts';
 import { ridgeEstimator } from '../models/linear/ridge.ts';
 import {
   compilePipeline,
@@ -126,4 +127,39 @@ test('entity bundle: corrupt or truncated bytes fail with a typed codec error', 
       (e: unknown) => isAimassError(e, 'CODEC_CORRUPT') || isAimassError(e, 'CODEC_UNSUPPORTED'),
     );
   }
+});
+
+test('labelled classifier bundle: classes are every label; a label the model never saw has probability 0', () => {
+  // Trained on codes 0 and 2 only (label "b" absent from the rows the model learned from).
+  const X = { data: Float64Array.from([0, 0, 1, 1]), rows: 4, cols: 1 };
+  const y = Float64Array.from([0, 0, 2, 2]);
+  const state = majorityBaseline.fit(X, y, {}, createRng(1));
+  const bytes = encodeEntityBundle(
+    {
+      task: 'classification',
+      inputColumns: [{ name: 'x', type: 'number' }],
+      pipeline: null,
+      classLabels: ['a', 'b', 'c'],
+      model: { kind: 'estimator', estimator: majorityBaseline, state },
+    },
+    meta,
+  );
+  const predictor = loadPredictor(bytes);
+  assert.deepEqual(predictor.classLabels, ['a', 'b', 'c']);
+  const prediction = predictor.predict(createFrame([numberColumn('x', [0, 1])]));
+  assert.deepEqual(prediction.classes, ['a', 'b', 'c']);
+  assert.deepEqual(Array.from(prediction.values), [0, 0]); // ties: the smallest label code
+  assert.deepEqual(Array.from(prediction.proba?.data ?? []), [0.5, 0, 0.5, 0.5, 0, 0.5]);
+  // Without labels the classes are the trained label values themselves.
+  const plain = encodeEntityBundle(
+    {
+      task: 'classification',
+      inputColumns: [{ name: 'x', type: 'number' }],
+      pipeline: null,
+      model: { kind: 'estimator', estimator: majorityBaseline, state },
+    },
+    meta,
+  );
+  assert.deepEqual(loadPredictor(plain).predict(createFrame([numberColumn('x', [0])])).classes, [0, 2]);
+  assert.equal(loadPredictor(plain).classLabels, undefined);
 });

@@ -17,6 +17,11 @@ export interface EntityModel {
   readonly inputColumns: readonly InputColumn[];
   /** Null for forecasters (they read the series, not rows). */
   readonly pipeline: PipelineState | null;
+  /**
+   * String class labels of a classifier whose target was a category column: the model predicts
+   * their indices (label codes). Null or absent otherwise.
+   */
+  readonly classLabels?: readonly string[] | null;
   readonly model:
     | { readonly kind: 'estimator'; readonly estimator: AnyEstimator; readonly state: unknown }
     | { readonly kind: 'forecaster'; readonly forecaster: AnyForecaster; readonly state: unknown };
@@ -25,7 +30,7 @@ export interface EntityModel {
 }
 
 export const IO_SECTION = 'aimass.io';
-/** 2 added forecast intervals after the pipeline; version 1 sections (none) are still read. */
+/** 2 added forecast intervals and class labels after the pipeline; version 1 sections (neither) are still read. */
 export const IO_VERSION = 2;
 const TASKS: readonly FleetTask[] = ['regression', 'classification', 'forecast', 'anomaly'];
 const COLUMN_TYPES: readonly InputColumn['type'][] = ['number', 'category', 'time', 'boolean'];
@@ -40,6 +45,9 @@ function writeIo(model: EntityModel, writer: BinaryWriter): void {
   writer.bool(model.pipeline !== null);
   if (model.pipeline) encodePipeline(model.pipeline, writer);
   writeIntervals(model.intervals ?? null, writer);
+  const labels = model.classLabels ?? null;
+  writer.bool(labels !== null);
+  if (labels !== null) writer.strings(labels);
 }
 
 export interface Io {
@@ -47,8 +55,10 @@ export interface Io {
   inputColumns: InputColumn[];
   pipeline: PipelineState | null;
   intervals: ForecastIntervals | null;
+  classLabels: string[] | null;
 }
 
+/** Reads an io section of `version` 1 or 2 (the caller checks the version is one of them). */
 export function readIo(reader: BinaryReader, version = IO_VERSION): Io {
   const task = TASKS[reader.u8()];
   if (!task) throw reader.corrupt('unknown task');
@@ -62,7 +72,10 @@ export function readIo(reader: BinaryReader, version = IO_VERSION): Io {
   }
   const pipeline = reader.bool() ? decodePipeline(reader) : null;
   const intervals = version >= 2 ? readIntervals(reader) : null;
-  return { task, inputColumns, pipeline, intervals };
+  const classLabels = version >= 2 && reader.bool() ? reader.strings() : null;
+  if (classLabels !== null && (classLabels.length === 0 || new Set(classLabels).size !== classLabels.length))
+    throw reader.corrupt('class labels must be distinct and at least one');
+  return { task, inputColumns, pipeline, intervals, classLabels };
 }
 
 /** Encodes an entity's fitted pipeline and model with its metadata into one bundle blob. */

@@ -44,6 +44,19 @@ function decodeIo(name: string, version: number, reader: BinaryReader): Io {
 }
 
 /**
+ * A labelled classifier's probabilities over every label (the model only has columns for the
+ * labels it was trained on; the others get 0), so `classes` is the whole label list and each
+ * prediction is a label's index in it.
+ */
+function widenProba(proba: Matrix, trained: Float64Array, labels: number): Matrix {
+  if (trained.length === labels) return proba;
+  const data = new Float64Array(proba.rows * labels);
+  for (let r = 0; r < proba.rows; r++)
+    for (let j = 0; j < trained.length; j++) data[r * labels + trained[j]] = proba.data[r * proba.cols + j];
+  return { data, rows: proba.rows, cols: labels };
+}
+
+/**
  * Decodes a bundle (from the store, a file or the network: untrusted bytes) into a Predictor.
  * Any malformed input is CODEC_CORRUPT / CODEC_UNSUPPORTED; nothing in the blob is executed.
  */
@@ -80,16 +93,28 @@ export function loadPredictor(bytes: Uint8Array): Predictor {
   const features = pipeline ? featureColumns(pipeline) : io.inputColumns.map((c) => c.name);
   const toFeatures = (rows: Frame): Matrix =>
     toMatrix(pipeline ? transformPipeline(pipeline, rows) : rows, features);
-  const classes = estimator.classes ? Array.from(estimator.classes(model.state)) : undefined;
+  const labels = io.classLabels;
+  const trained = estimator.classes ? estimator.classes(model.state) : undefined;
+  if (labels && trained?.some((code) => !(Number.isInteger(code) && code >= 0 && code < labels.length)))
+    throw new AimassError('CODEC_CORRUPT', 'bundle: class codes outside the class labels');
+  const classes: (number | string)[] | undefined = labels
+    ? [...labels]
+    : trained
+      ? Array.from(trained)
+      : undefined;
   const predictor: Predictor = {
     ...base,
+    ...(labels ? { classLabels: labels } : {}),
     predict(rows) {
       const X = toFeatures(rows);
       const values = estimator.predict(model.state, X);
-      const prediction: Prediction =
-        estimator.predictProba && classes
-          ? { values, proba: estimator.predictProba(model.state, X), classes }
-          : { values };
+      if (!estimator.predictProba || !classes) return { values };
+      const proba = estimator.predictProba(model.state, X);
+      const prediction: Prediction = {
+        values,
+        proba: labels && trained ? widenProba(proba, trained, labels.length) : proba,
+        classes,
+      };
       return prediction;
     },
   };

@@ -8,6 +8,7 @@ import {
   type PipelineSpec,
   parsePipelineSpec,
 } from '../preprocess/pipeline.ts';
+import { timeFeaturesTransformer } from '../preprocess/time-features.ts';
 import { autoCandidates, baselineFor } from './catalog.ts';
 import type { InputColumn } from './predictor.ts';
 import { AUTO_CANDIDATES, type CandidateSpec, type FleetSpec } from './spec.ts';
@@ -41,7 +42,7 @@ const TIME_STEPS = new Set(['time-features', 'lag-features']);
 
 /**
  * Resolves features ('auto' = every number/boolean column except key, time and target, plus
- * category columns when the pipeline one-hot encodes), checks that algorithm and step names exist
+ * category columns when the pipeline one-hot encodes; a listed time column becomes elapsed time), checks that algorithm and step names exist
  * and fit the task, and that the metric exists. Errors are SPEC_INVALID naming the spec field.
  */
 export function planFleet(
@@ -63,12 +64,13 @@ export function planFleet(
   need(spec.time, 'time');
   need(spec.target, 'target');
   const targetType = spec.target === null ? null : byName.get(spec.target)?.type;
-  if (targetType && targetType !== 'number' && targetType !== 'boolean') {
-    // String class labels are not mapped to codes and back yet: fail here, clearly, rather than
-    // letting every entity fall back.
+  // String class labels are mapped to codes and back (fleet/target-labels); a string target of
+  // any other task is an error here, clearly, rather than every entity falling back.
+  const stringLabels = targetType === 'category' && spec.task === 'classification';
+  if (targetType && targetType !== 'number' && targetType !== 'boolean' && !stringLabels) {
     throw new AimassError(
       'SPEC_INVALID',
-      `fleet spec: target column "${spec.target}" is ${targetType}; targets must be number or boolean columns (encode string class labels as numbers)`,
+      `fleet spec: target column "${spec.target}" is ${targetType}; ${spec.task} targets must be number or boolean columns (string labels need task: classification)`,
       { field: 'target', value: spec.target, expected: 'a number or boolean column' },
     );
   }
@@ -101,8 +103,22 @@ export function planFleet(
       return byName.get(name) as InputColumn;
     });
   }
-  if (usesTime && spec.time !== null && spec.task !== 'forecast')
+  const timeListed = spec.time !== null && inputColumns.some((c) => c.name === spec.time);
+  if (usesTime && spec.time !== null && spec.task !== 'forecast' && !timeListed)
     inputColumns = [...inputColumns, byName.get(spec.time) as InputColumn];
+  // A time column listed in `features` is a model input: as elapsed time since the entity's first
+  // training row (days, or the column's own units), appended after the user's steps so scaling
+  // and clipping fitted on the training rows cannot cap the trend of newer rows.
+  if (timeListed && spec.task !== 'forecast')
+    preprocess = {
+      steps: [
+        ...preprocess.steps,
+        {
+          step: 'time-features',
+          params: timeFeaturesTransformer.params({ column: spec.time, features: ['elapsed'] }),
+        },
+      ],
+    };
   if (spec.task !== 'forecast' && inputColumns.length === 0)
     throw new AimassError('SPEC_INVALID', 'fleet spec: no feature columns', { field: 'features' });
 

@@ -12,7 +12,7 @@ export interface InputColumn {
 
 /** Predictions for the rows of one request, in row order. */
 export interface Prediction {
-  /** Regression values, class labels (as numbers or category codes mapped back by `labels`), or anomaly flags. */
+  /** Regression values, class labels (numbers, or for string labels their index in `classes`), or anomaly flags. */
   readonly values: Float64Array;
   /** Class probabilities (rows × classes), classifiers only. */
   readonly proba?: Matrix;
@@ -32,6 +32,8 @@ export interface Predictor {
   readonly bundleBytes: number;
   /** Raw columns the bundle reads, with the types the rows must be converted to. */
   readonly inputColumns: readonly InputColumn[];
+  /** String class labels (a category target): predictions are indices into them. */
+  readonly classLabels?: readonly string[];
   /** Regression / classification / anomaly flags for the rows (never for forecast bundles). */
   predict(rows: Frame): Prediction;
   /** Anomaly scores (higher = more anomalous), anomaly bundles only. */

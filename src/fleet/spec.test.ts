@@ -13,7 +13,13 @@ test('spec: defaults applied in one place', () => {
   assert.equal(spec.metric, 'rmse');
   assert.deepEqual(spec.split, { method: 'time', validation: 0.2, test: 0.2, seed: 1 });
   assert.equal(spec.minRows, 30);
-  assert.deepEqual(spec.fallback, { global: true, clusters: 0 });
+  assert.deepEqual(spec.fallback, {
+    global: true,
+    clusters: 0,
+    budget: { maxTrials: 4, maxMillis: 600_000 },
+  });
+  // Trials decide; the time cap is a safety net far above a normal entity's search.
+  assert.deepEqual(spec.budget, { maxTrials: 12, maxMillis: 60_000 });
   assert.deepEqual(spec.preprocess, { steps: [] });
   assert.equal(validateFleetSpec({ ...minimal, time: null }).split.method, 'random');
   assert.equal(validateFleetSpec({ ...minimal, task: 'classification', target: 'c' }).metric, 'accuracy');
@@ -62,6 +68,9 @@ test('spec: each bad field is named by its path', () => {
     [{ ...minimal, task: 'forecast', time: null }, 'time'],
     [{ ...minimal, compression: 'zip' }, 'compression'],
     [{ ...minimal, fallback: { clusters: 2.5 } }, 'fallback.clusters'],
+    [{ ...minimal, fallback: { budget: { maxTrials: 0 } } }, 'fallback.budget.maxTrials'],
+    [{ ...minimal, fallback: { budget: { seconds: 3 } } }, 'fallback.budget.seconds'],
+    [{ ...minimal, budget: { maxMillis: 0 } }, 'budget.maxMillis'],
   ];
   for (const [input, field] of cases) {
     assert.throws(
@@ -84,8 +93,8 @@ test('spec: YAML and JSON text; syntax errors name the file', () => {
   );
 });
 
-test('plan: a string-valued target is rejected up front, naming the field', () => {
-  const spec = validateFleetSpec({ ...minimal, task: 'classification', target: 'status' });
+test('plan: a string-valued target is a classification target; for other tasks it is rejected up front', () => {
+  const spec = validateFleetSpec({ ...minimal, task: 'regression', target: 'status' });
   const columns = [
     { name: 'device_id', type: 'category' as const },
     { name: 'ts', type: 'time' as const },
@@ -97,7 +106,12 @@ test('plan: a string-valued target is rejected up front, naming the field', () =
     (e: unknown) =>
       isAimassError(e, 'SPEC_INVALID') &&
       e.context.field === 'target' &&
-      /encode string class labels/.test((e as Error).message),
+      /string labels need task: classification/.test((e as Error).message),
+  );
+  const labelled = validateFleetSpec({ ...minimal, task: 'classification', target: 'status' });
+  assert.deepEqual(
+    planFleet(labelled, 1, columns).inputColumns.map((c) => c.name),
+    ['f1'],
   );
   const numeric = columns.map((c) => (c.name === 'status' ? { ...c, type: 'number' as const } : c));
   assert.deepEqual(

@@ -30,6 +30,29 @@ export interface SplitSpec {
   seed: number;
 }
 
+/**
+ * A search budget. Trials decide what is tried, so the same data and seed give the same models on
+ * any machine; the time cap is a safety net far above a normal search (when it is hit, the choice
+ * depends on machine speed, and the entity's decision records `timeCapped`).
+ */
+export interface SearchBudget {
+  /** Maximum trials (candidate configurations), baseline included. */
+  maxTrials: number;
+  /** Time cap in ms; the search stops after the trial that crosses it. */
+  maxMillis: number;
+}
+
+/** Per-entity budget: 12 trials; the 60 s cap is never reached by a normal entity (~10–300 ms). */
+export const DEFAULT_BUDGET: Readonly<SearchBudget> = Object.freeze({ maxTrials: 12, maxMillis: 60_000 });
+/**
+ * Pooled fallback budget: the baseline and each automatic candidate's low-cost start (4 trials) on
+ * up to 200 entities' rows; the 10 min cap is a safety net.
+ */
+export const DEFAULT_FALLBACK_BUDGET: Readonly<SearchBudget> = Object.freeze({
+  maxTrials: 4,
+  maxMillis: 600_000,
+});
+
 export interface FleetSpec {
   /** Fleet name: [A-Za-z0-9_.-], 1–64 characters. */
   name: string;
@@ -56,12 +79,7 @@ export interface FleetSpec {
   /** Selection metric name; its direction decides. Default rmse / accuracy / smape / (none for anomaly). */
   metric: string;
   /** Per-entity search budget. */
-  budget: {
-    /** Maximum trials (candidate configurations) per entity, baseline included. Default 12. */
-    maxTrials: number;
-    /** Soft per-entity time cap in ms (a safety net: hitting it makes the choice depend on machine speed); search stops after the trial that crosses it. Default 1000. */
-    maxMillis: number;
-  };
+  budget: SearchBudget;
   /**
    * Tabular and anomaly fleets: entities with fewer rows get the fallback model. Forecast fleets:
    * shorter series get their own simple forecasters only (naive, drift, SES, damped Holt, chosen by
@@ -73,6 +91,8 @@ export interface FleetSpec {
     global: boolean;
     /** Number of k-means clusters of entity summaries for cluster-level models (0 = none). Default 0. */
     clusters: number;
+    /** Search budget of each pooled fallback model (many entities' rows, so fewer trials). */
+    budget: SearchBudget;
   };
   /** Quantization of learned floats in stored bundles. Default 'none'. */
   compression: 'none' | 'f16' | 'i8';
@@ -232,6 +252,14 @@ function parseSearchSpace(value: unknown, path: string): SearchSpace {
   throw specError(path, value, 'a list of values or {min, max, log?, integer?}');
 }
 
+function parseBudget(object: Obj, path: string, defaults: Readonly<SearchBudget>): SearchBudget {
+  checkKnown(object, path, ['maxTrials', 'maxMillis']);
+  return {
+    maxTrials: num(object, 'maxTrials', `${path}.maxTrials`, defaults.maxTrials, 1, 1000, true),
+    maxMillis: num(object, 'maxMillis', `${path}.maxMillis`, defaults.maxMillis, 1, 3_600_000),
+  };
+}
+
 function parseCandidates(value: unknown): CandidateSpec[] | 'auto' {
   if (value === undefined || value === 'auto') return 'auto';
   if (!Array.isArray(value) || value.length === 0)
@@ -364,10 +392,8 @@ export function validateFleetSpec(input: unknown): FleetSpec {
       'stratified',
       '"time" or "random" (stratified needs a classification task)',
     );
-  const budgetObject = sub(input, 'budget', 'budget');
-  checkKnown(budgetObject, 'budget', ['maxTrials', 'maxMillis']);
   const fallbackObject = sub(input, 'fallback', 'fallback');
-  checkKnown(fallbackObject, 'fallback', ['global', 'clusters']);
+  checkKnown(fallbackObject, 'fallback', ['global', 'clusters', 'budget']);
   const forecastObject = sub(input, 'forecast', 'forecast');
   checkKnown(forecastObject, 'forecast', ['horizon', 'seasonPeriod']);
   const retrainingObject = sub(input, 'retraining', 'retraining');
@@ -385,14 +411,16 @@ export function validateFleetSpec(input: unknown): FleetSpec {
     split,
     candidates: parseCandidates(input.candidates),
     metric,
-    budget: {
-      maxTrials: num(budgetObject, 'maxTrials', 'budget.maxTrials', 12, 1, 1000, true),
-      maxMillis: num(budgetObject, 'maxMillis', 'budget.maxMillis', 1000, 1, 3_600_000),
-    },
+    budget: parseBudget(sub(input, 'budget', 'budget'), 'budget', DEFAULT_BUDGET),
     minRows: num(input, 'minRows', 'minRows', defaultMinRows(task), 1, 1e9, true),
     fallback: {
       global: bool(fallbackObject, 'global', 'fallback.global', true),
       clusters: num(fallbackObject, 'clusters', 'fallback.clusters', 0, 0, 1000, true),
+      budget: parseBudget(
+        sub(fallbackObject, 'budget', 'fallback.budget'),
+        'fallback.budget',
+        DEFAULT_FALLBACK_BUDGET,
+      ),
     },
     compression: oneOf(input, 'compression', 'compression', ['none', 'f16', 'i8'] as const, 'none'),
     forecast: {

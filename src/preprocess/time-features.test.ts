@@ -27,7 +27,36 @@ checkTransformer(timeFeaturesTransformer, {
   infinity: 'pass-through',
 });
 
+// The same checks with elapsed time in the state (its origin and unit are encoded only then).
+checkTransformer(timeFeaturesTransformer, {
+  frame: framed,
+  params: { features: ['elapsed', 'hour'] },
+  context: { target: 'y', time: 't' },
+  badParams: [{ params: { features: ['elapsed', 'elapsed'] }, field: 'features' }],
+  infinity: 'pass-through',
+});
+
 const ctx = { time: 't', rng: createRng(1) };
+
+test('time-features: elapsed is days since the earliest training time; number columns keep their units', () => {
+  const day = 86_400_000;
+  const start = Date.UTC(2024, 0, 1);
+  const train = createFrame([timeColumn('t', [start + 2 * day, start, Number.NaN, start + day / 2])]);
+  const state = timeFeaturesTransformer.fit(train, { features: ['elapsed'] }, ctx);
+  assert.deepEqual(values(timeFeaturesTransformer.transform(state, train), 't_elapsed'), [
+    2,
+    0,
+    Number.NaN,
+    0.5,
+  ]);
+  // Later rows extrapolate from the fitted origin (serving a year after the training data).
+  const later = createFrame([timeColumn('t', [start + 366 * day])]);
+  assert.deepEqual(values(timeFeaturesTransformer.transform(state, later), 't_elapsed'), [366]);
+  // A number time column (years here) is elapsed in its own units.
+  const years = createFrame([numberColumn('t', [2003, 2001, 2010])]);
+  const yearState = timeFeaturesTransformer.fit(years, { features: ['elapsed'] }, ctx);
+  assert.deepEqual(values(timeFeaturesTransformer.transform(yearState, years), 't_elapsed'), [2, 0, 9]);
+});
 const values = (frame: Frame, name: string) =>
   Array.from((getColumn(frame, name) as { values: Float64Array }).values);
 

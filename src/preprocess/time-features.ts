@@ -11,6 +11,9 @@ import type { FitContext, Transformer } from './transformer.ts';
  * - hour: 0–23; dayOfWeek: 0 = Monday … 6 = Sunday; month: 1–12; dayOfYear: 1–366.
  * - hourSin/Cos use the fractional hour of day (10:30 → 10.5) over 24; dowSin/Cos dayOfWeek / 7;
  *   monthSin/Cos (month − 1) / 12.
+ * - elapsed (not in the default list): time since the earliest training time, in days for a time
+ *   column and in the column's own units for a number column (a year, a step index). A trend over
+ *   time is learnable from it; it is fitted once and replayed unchanged, so later rows extrapolate.
  * Missing or non-finite times give NaN in every feature. Integer arithmetic only (no Date objects).
  */
 export const TIME_FEATURES = [
@@ -25,14 +28,17 @@ export const TIME_FEATURES = [
   'monthSin',
   'monthCos',
 ] as const;
-export type TimeFeature = (typeof TIME_FEATURES)[number];
+/** Every feature name: the calendar features, then `elapsed` (asked for by name). */
+export const TIME_FEATURE_NAMES = [...TIME_FEATURES, 'elapsed'] as const;
+export type TimeFeature = (typeof TIME_FEATURE_NAMES)[number];
+type CalendarFeature = (typeof TIME_FEATURES)[number];
 
 export interface TimeFeaturesParams {
   /** The time column; null = context.time. Default null. */
   column: string | null;
   /** Fixed offset added to UTC, in minutes (e.g. 60 for CET, −300 for EST). Default 0. */
   utcOffsetMinutes: number;
-  /** Which features to add, in this order. Default: all of TIME_FEATURES. */
+  /** Which features to add, in this order. Default: all of TIME_FEATURES (every calendar feature). */
   features: TimeFeature[];
 }
 
@@ -47,26 +53,32 @@ export interface TimeFeaturesState {
   readonly column: string;
   readonly utcOffsetMinutes: number;
   readonly features: readonly TimeFeature[];
+  /** With `elapsed`: the earliest finite training time (0 when there was none). */
+  readonly origin: number;
+  /** With `elapsed`: the unit of elapsed time, in the column's units (86,400,000 = days of epoch ms). */
+  readonly unit: number;
 }
+
+const MS_PER_DAY_UNIT = 86_400_000;
 
 function resolveTimeParams(given?: unknown): Readonly<TimeFeaturesParams> {
   const params = resolveParams('time-features', defaults, rules, given);
   for (const feature of params.features)
-    if (!(TIME_FEATURES as readonly string[]).includes(feature))
+    if (!(TIME_FEATURE_NAMES as readonly string[]).includes(feature))
       throw paramError(
         'time-features',
         'features',
         params.features,
-        `names from ${TIME_FEATURES.join(', ')}`,
+        `names from ${TIME_FEATURE_NAMES.join(', ')}`,
       );
   if (new Set(params.features).size !== params.features.length)
     throw paramError('time-features', 'features', params.features, 'no repeated names');
   return params;
 }
 
-function timeValues(frame: Frame, name: string): Float64Array {
+function timeColumnOf(frame: Frame, name: string): { values: Float64Array; type: 'time' | 'number' } {
   const column = getColumn(frame, name);
-  if (column.type === 'time' || column.type === 'number') return column.values;
+  if (column.type === 'time' || column.type === 'number') return column;
   throw new AimassError('DATA_INVALID', `time-features: column "${name}" is ${column.type}, expected time`, {
     column: name,
     expected: 'time',
@@ -118,7 +130,7 @@ const MONTH_COS = cycleTable(12, Math.cos);
 export function timeFeatureKernel(
   times: Float64Array,
   utcOffsetMinutes: number,
-  features: readonly TimeFeature[],
+  features: readonly CalendarFeature[],
   outputs: readonly Float64Array[],
 ): void {
   const offsetMs = utcOffsetMinutes * 60_000;
@@ -194,13 +206,34 @@ export const timeFeaturesTransformer: Transformer<TimeFeaturesParams, TimeFeatur
     const column = params.column ?? context.time;
     if (column === undefined)
       throw paramError('time-features', 'column', null, 'a column name (no context.time)');
-    timeValues(frame, column);
-    return { column, utcOffsetMinutes: params.utcOffsetMinutes, features: params.features };
+    const { values, type } = timeColumnOf(frame, column);
+    let origin = Number.POSITIVE_INFINITY;
+    for (const t of values) if (t < origin && Number.isFinite(t)) origin = t;
+    return {
+      column,
+      utcOffsetMinutes: params.utcOffsetMinutes,
+      features: params.features,
+      origin: Number.isFinite(origin) ? origin : 0,
+      unit: type === 'time' ? MS_PER_DAY_UNIT : 1,
+    };
   },
   transform(state: TimeFeaturesState, frame: Frame): Frame {
-    const times = timeValues(frame, state.column);
+    const times = timeColumnOf(frame, state.column).values;
     const outputs = state.features.map(() => new Float64Array(frame.rowCount));
-    timeFeatureKernel(times, state.utcOffsetMinutes, state.features, outputs);
+    const calendar: CalendarFeature[] = [];
+    const calendarOutputs: Float64Array[] = [];
+    for (const [k, feature] of state.features.entries()) {
+      if (feature === 'elapsed') {
+        const out = outputs[k];
+        // Non-finite times give NaN, as every other feature does.
+        for (let i = 0; i < times.length; i++)
+          out[i] = Number.isFinite(times[i]) ? (times[i] - state.origin) / state.unit : Number.NaN;
+      } else {
+        calendar.push(feature);
+        calendarOutputs.push(outputs[k]);
+      }
+    }
+    if (calendar.length > 0) timeFeatureKernel(times, state.utcOffsetMinutes, calendar, calendarOutputs);
     const names = timeFeatureNames(state);
     return withColumns(
       frame,
@@ -210,8 +243,14 @@ export const timeFeaturesTransformer: Transformer<TimeFeaturesParams, TimeFeatur
   encode(state: TimeFeaturesState, writer: BinaryWriter): void {
     writer.string(state.column);
     writer.i32(state.utcOffsetMinutes);
-    const codes = new Uint8Array(state.features.map((f) => TIME_FEATURES.indexOf(f)));
+    const codes = new Uint8Array(state.features.map((f) => TIME_FEATURE_NAMES.indexOf(f)));
     writer.u8Array(codes);
+    // Only states with `elapsed` carry its origin and unit, so every bundle written before
+    // `elapsed` existed decodes unchanged (same state version).
+    if (state.features.includes('elapsed')) {
+      writer.f64(state.origin);
+      writer.f64(state.unit);
+    }
   },
   decode(reader: BinaryReader): TimeFeaturesState {
     const column = reader.string();
@@ -221,10 +260,15 @@ export const timeFeaturesTransformer: Transformer<TimeFeaturesParams, TimeFeatur
     if (codes.length === 0) throw reader.corrupt('no features');
     const features: TimeFeature[] = [];
     for (const code of codes) {
-      if (code >= TIME_FEATURES.length) throw reader.corrupt(`feature code ${code}`);
-      features.push(TIME_FEATURES[code]);
+      if (code >= TIME_FEATURE_NAMES.length) throw reader.corrupt(`feature code ${code}`);
+      features.push(TIME_FEATURE_NAMES[code]);
     }
     if (new Set(features).size !== features.length) throw reader.corrupt('repeated feature');
-    return { column, utcOffsetMinutes, features };
+    if (!features.includes('elapsed'))
+      return { column, utcOffsetMinutes, features, origin: 0, unit: MS_PER_DAY_UNIT };
+    const origin = reader.finite('elapsed origin');
+    const unit = reader.finite('elapsed unit');
+    if (!(unit > 0)) throw reader.corrupt(`elapsed unit ${unit}`);
+    return { column, utcOffsetMinutes, features, origin, unit };
   },
 };

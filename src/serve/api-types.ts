@@ -40,7 +40,7 @@ export interface PredictRequest {
 export interface PredictResponse {
   key: string;
   model: ModelRef;
-  /** One value per row (class index/label code for classifiers, flag for anomaly models). */
+  /** One value per row: the class label of number-labelled classifiers, the index of the label in `classes` for string labels, the flag (0/1) of anomaly models. */
   predictions: (number | null)[];
   /** Classifiers: the most probable class label per row. */
   labels?: (Label | null)[];

@@ -173,7 +173,11 @@ export function decodeChunk(bytes: Uint8Array): Frame {
  * merged and codes remapped. A name with two different types throws `DATA_INVALID`.
  */
 export function decodeChunks(chunks: readonly Uint8Array[]): Frame {
-  const frames = chunks.map(decodeChunk);
+  return concatFrames(chunks.map(decodeChunk));
+}
+
+/** Concatenates frames in order, with the column union and dictionary merge of `decodeChunks`. */
+export function concatFrames(frames: readonly Frame[]): Frame {
   if (frames.length === 1) return frames[0];
   let rowCount = 0;
   const types = new Map<string, Column['type']>();

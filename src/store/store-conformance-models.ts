@@ -234,4 +234,56 @@ export function modelConformance(withStore: WithStore): void {
     assert.equal((await store.insertModel('f', testModel('a'))).version, 6); // versions never reused
     await rejectsWith(store.pruneVersions('f', { keepLast: 0 }), 'PARAM_INVALID');
   });
+
+  withStore(
+    'trials are stored with their version, in order; failed scores as null; pruned with it',
+    async (store) => {
+      await store.createFleet('f');
+      const trials = [
+        { algorithm: 'baseline-mean', params: {}, score: 2.5, millis: 0.1 },
+        { algorithm: 'ridge', params: { alpha: 0.01 }, score: 1.25, millis: 0.4 },
+        {
+          algorithm: 'mlp',
+          params: { maxIter: 3 },
+          score: Number.NaN,
+          error: 'DATA_INVALID: X has NaN',
+          millis: 2,
+        },
+      ];
+      await store.insertModels('f', [
+        testModel('k', { trials }),
+        testModel('k'),
+        testModel('j', { trials: [] }),
+      ]);
+      assert.deepEqual(await store.modelTrials('f', 'k', 1), [
+        trials[0],
+        trials[1],
+        {
+          algorithm: 'mlp',
+          params: { maxIter: 3 },
+          score: null,
+          error: 'DATA_INVALID: X has NaN',
+          millis: 2,
+        },
+      ]);
+      assert.deepEqual(await store.modelTrials('f', 'k', 2), []); // none stored
+      assert.deepEqual(await store.modelTrials('f', 'j', 1), []);
+      assert.equal(await store.modelTrials('f', 'k', 3), undefined);
+      assert.equal(await store.modelTrials('f', 'nokey', 1), undefined);
+      assert.equal(await store.modelTrials('nofleet', 'k', 1), undefined);
+      // Listings and champions are unchanged by trials (they are not part of ModelInfo).
+      assert.equal('trials' in (await store.history('f', 'k'))[1], false);
+      await store.promote('f', 'k', 2);
+      assert.equal(await store.pruneVersions('f', { keepLast: 1 }), 1);
+      assert.equal(await store.modelTrials('f', 'k', 1), undefined);
+      // A new version 1 of another fleet does not see the pruned trials.
+      await store.createFleet('g');
+      await store.insertModel('g', testModel('k'));
+      assert.deepEqual(await store.modelTrials('g', 'k', 1), []);
+      await rejectsWith(
+        store.insertModel('f', testModel('k', { trials: 'many' as unknown as [] })),
+        'PARAM_INVALID',
+      );
+    },
+  );
 }

@@ -26,8 +26,10 @@ export function runConformance(withStore: WithStore): void {
     assert.deepEqual([shards[2].keys, shards[2].keyFrom, shards[2].keyTo], [null, 'd', 'e']);
 
     assert.equal(await store.markShardRunning(run.id, 0), true);
-    const models = [testModel('a', { status: 'champion' }), testModel('b')];
+    const trials = [{ algorithm: 'ridge', params: { alpha: 1 }, score: 0.5, millis: 1 }];
+    const models = [testModel('a', { status: 'champion', trials }), testModel('b')];
     assert.deepEqual(await store.markShardDone(run.id, 0, models), { inserted: 2, alreadyDone: false });
+    assert.deepEqual(await store.modelTrials('f', 'a', 1), trials); // committed with the shard
     assert.deepEqual(await store.markShardDone(run.id, 0, models), { inserted: 0, alreadyDone: true });
     assert.equal(await store.markShardRunning(run.id, 0), false);
     assert.equal((await store.history('f', 'a')).length, 1); // no duplicates

@@ -26,6 +26,7 @@ import type {
   ShardStatus,
   SpecVersion,
   StoredEvent,
+  TrialResult,
 } from './types.ts';
 
 /**
@@ -106,6 +107,11 @@ export interface Store {
   listModels(fleet: string, query?: ModelQuery): Promise<Page<ModelInfo>>;
   /** All versions of one key, newest first. */
   history(fleet: string, key: string): Promise<ModelInfo[]>;
+  /**
+   * The trials stored with one version (`NewModel.trials`), in their order; `[]` when none were
+   * stored, `undefined` when the version does not exist.
+   */
+  modelTrials(fleet: string, key: string, version: number): Promise<TrialResult[] | undefined>;
   /** Deletes all but the newest `keepLast` versions per key; never a champion. Returns deleted count. */
   pruneVersions(fleet: string, options: PruneOptions): Promise<number>;
 

@@ -53,6 +53,20 @@ export interface KeyChunk {
 
 export type ModelStatus = 'candidate' | 'champion' | 'archived';
 
+/** One configuration tried while choosing a model version (kept with the version, see `modelTrials`). */
+export interface TrialResult {
+  /** Algorithm name. */
+  readonly algorithm: string;
+  /** The params tried (JSON-safe). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Validation score by the fleet metric; `null` when the trial failed (or scored NaN). */
+  readonly score: number | null;
+  /** Why the trial failed (`CODE: message`), when it did. */
+  readonly error?: string;
+  /** Wall time of the trial, in ms (informative; never a reason for a choice). */
+  readonly millis: number;
+}
+
 /** A model version to insert. The store assigns `version` and `createdAt`. */
 export interface NewModel {
   /** The entity key the model serves. */
@@ -82,6 +96,8 @@ export interface NewModel {
    * same transaction (no event is recorded: the caller records the decision once per batch).
    */
   readonly status?: 'candidate' | 'champion';
+  /** The trials behind this version's choice, in the order they ran. Default none. */
+  readonly trials?: readonly TrialResult[];
 }
 
 /** A stored model version without its bundle. */

@@ -55,6 +55,8 @@ export function checkNewModel(model: NewModel): void {
     throw paramError('store', 'specVersion', model.specVersion, 'a non-negative integer');
   if (model.status !== undefined && model.status !== 'candidate' && model.status !== 'champion')
     throw paramError('store', 'status', model.status, "'candidate' or 'champion'");
+  if (model.trials !== undefined && !Array.isArray(model.trials))
+    throw paramError('store', 'trials', model.trials, 'a list of trial results');
   for (const name of Object.keys(model.metrics)) {
     if (!METRIC_NAME.test(name))
       throw paramError('store', 'metrics', name, 'metric names of A-Z a-z 0-9 _ . -');

@@ -6,6 +6,7 @@ import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { algorithmCost } from '../fleet/catalog.ts';
 import type { CompiledPlan } from '../fleet/plan.ts';
 import type { FleetSpec } from '../fleet/spec.ts';
+import { encodeTargetLabels, targetCodes } from '../fleet/target-labels.ts';
 import { isBetter, type Metric } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import type { AnyEstimator } from '../models/estimator.ts';
@@ -23,6 +24,16 @@ const REPORTED: Record<'regression' | 'classification', string[]> = {
   regression: ['rmse', 'mae', 'r2'],
   classification: ['accuracy', 'f1-macro'],
 };
+
+/**
+ * An entity's split and the random stream its training continues with: the one rule shared by the
+ * entity's own training and the fallback training (which pools only entities' training rows, so a
+ * fallback is never compared with an entity's model on rows it has learned from).
+ */
+export function splitEntity(spec: FleetSpec, key: string, frame: Frame): { sets: SplitIndices; rng: Rng } {
+  const rng = createRng(`${spec.split.seed}:${key}`);
+  return { sets: split(spec, frame, rng), rng };
+}
 
 function split(spec: FleetSpec, frame: Frame, rng: Rng): SplitIndices {
   const fractions = {
@@ -59,11 +70,12 @@ function timeRange(spec: FleetSpec, frame: Frame): { start: number | null; end: 
  * training rows, try the planned candidates cheapest first within the budget (the baseline is the
  * first), pick the best validation score by the metric's direction, compare with the fleet
  * fallback on the same validation rows, refit the winner on train + validation and score it on the
- * test rows. Never throws for a bad entity: failures become a fallback decision with the reason.
+ * test rows, then refit it on every row for serving. Never throws for a bad entity: failures become
+ * a fallback decision with the reason.
  */
 export function trainTabularEntity(
   key: string,
-  frame: Frame,
+  raw: Frame,
   plan: CompiledPlan,
   fallbacks: FallbackModels | null,
   nowMs: number,
@@ -71,23 +83,26 @@ export function trainTabularEntity(
   const { spec } = plan;
   const task = spec.task as 'regression' | 'classification';
   const metric = metricByName(spec.metric);
-  const rows = frame.rowCount;
-  const base = { key, rows, dataHash: hashFrame(frame), plan, nowMs };
+  const rows = raw.rowCount;
+  const base = { key, rows, dataHash: hashFrame(raw), plan, nowMs };
+  // Models learn numbers: string class labels become codes (the labels go into the bundle) and
+  // boolean targets 0/1. Fallbacks are scored on `raw`, in their own label codes.
+  const { frame, labels } = encodeTargetLabels(raw, spec.target as string);
   // An entity too small for its own model gets its cluster's model when there is one (closer to
   // it than the global model), else the global one.
   const smallChoice = (): FallbackChoice | null =>
-    fallbacks ? bestFallbackOn(fallbacks, frame, spec.target, metric) : null;
+    fallbacks ? bestFallbackOn(fallbacks, raw, spec.target, metric) : null;
   if (rows < spec.minRows)
     return fallbackResult(base, 'too_few_rows', { rows, minRows: spec.minRows }, [], null, smallChoice());
 
-  const rng = createRng(`${spec.split.seed}:${key}`);
   const started = performance.now();
   const trials: TrialRecord[] = [];
   let sets: SplitIndices;
+  let rng: Rng;
   let design: ReturnType<typeof fitDesign>;
   let validation: Supervised;
   try {
-    sets = split(spec, frame, rng);
+    ({ sets, rng } = splitEntity(spec, key, frame));
     design = fitDesign(plan, rowsOf(frame, sets.train), rng.fork());
     // Without a validation split, selection falls back to the training score (documented in the spec).
     validation =
@@ -132,11 +147,15 @@ export function trainTabularEntity(
       return Number.NaN;
     }
   };
+  let timeCapped = false;
   runTrials(
     planTrials(plan.candidates, algorithmCost, spec.budget.maxTrials, rng.fork()),
     evaluate,
     (a, b) => isBetter(metric, a, b),
-    () => performance.now() - started > spec.budget.maxMillis,
+    () => {
+      timeCapped ||= performance.now() - started > spec.budget.maxMillis;
+      return timeCapped;
+    },
   );
   const { best, baseline: baselineScore } = search;
   if (!best || Number.isNaN(best.score))
@@ -152,12 +171,12 @@ export function trainTabularEntity(
   if (fallbacks && sets.validation.length > 0) {
     // The cluster model (chosen by the entity's training rows) and the global one compete with the
     // local winner on the same validation rows; a fallback must be strictly better to take over.
-    const rawValidation = rowsOf(frame, sets.validation);
-    const truth = numericValues(rawValidation, spec.target as string);
-    const contenders = [safeCluster(fallbacks, rowsOf(frame, sets.train)), fallbacks.global];
+    const rawValidation = rowsOf(raw, sets.validation);
+    const contenders = [safeCluster(fallbacks, rowsOf(raw, sets.train)), fallbacks.global];
     for (const choice of contenders) {
       if (!choice) continue;
       try {
+        const truth = fallbackTruth(choice, rawValidation, spec.target as string);
         const fallbackScore = scoreMasked(metric, truth, choice.predictor.predict(rawValidation).values);
         if (isBetter(metric, fallbackScore, best.score)) {
           return fallbackResult(
@@ -177,23 +196,40 @@ export function trainTabularEntity(
 
   try {
     const trainAndValidation = unionIndices(sets.train, sets.validation);
-    const final = fitDesign(plan, rowsOf(frame, trainAndValidation), rng.fork());
-    const state = best.estimator.fit(final.data.X, final.data.y, best.params, rng.fork());
-    const test = sets.test.length > 0 ? applyDesign(spec, final.pipeline, rowsOf(frame, sets.test)) : null;
+    const selected = fitDesign(plan, rowsOf(frame, trainAndValidation), rng.fork());
+    const selectedState = best.estimator.fit(selected.data.X, selected.data.y, best.params, rng.fork());
+    const test = sets.test.length > 0 ? applyDesign(spec, selected.pipeline, rowsOf(frame, sets.test)) : null;
     const metrics: Record<string, number> = {
       [`validation_${metric.name}`]: best.score,
       [`validation_baseline_${metric.name}`]: baselineScore,
     };
     if (test && test.y.length > 0) {
-      const predictions = best.estimator.predict(state, test.X);
+      const predictions = best.estimator.predict(selectedState, test.X);
       for (const name of new Set([metric.name, ...REPORTED[task]]))
         metrics[name] = safeMetric(name, test.y, predictions);
     }
+    // The served model is refitted on every row, so it has seen the newest ones (with a time split,
+    // the test rows are the latest). The test scores above stay those measured before this refit.
+    const final =
+      sets.test.length > 0
+        ? fitDesign(plan, frame, rng.fork())
+        : { pipeline: selected.pipeline, data: selected.data };
+    const state =
+      sets.test.length > 0
+        ? best.estimator.fit(final.data.X, final.data.y, best.params, rng.fork())
+        : selectedState;
     const isBaseline = best.estimator.name.startsWith('baseline-');
     const decision: Decision = {
       outcome: isBaseline ? 'baseline' : 'local',
       reason: isBaseline ? 'baseline_best' : 'chosen_best',
-      numbers: { rows, validation: best.score, baseline: baselineScore, trials: trials.length },
+      numbers: {
+        rows,
+        validation: best.score,
+        baseline: baselineScore,
+        trials: trials.length,
+        // The safety-net time cap cut the search short: this choice depends on machine speed.
+        ...(timeCapped ? { timeCapped: 1 } : {}),
+      },
     };
     const range = timeRange(spec, frame);
     const params = best.estimator.params(best.params) as Record<string, unknown>;
@@ -202,6 +238,7 @@ export function trainTabularEntity(
         task,
         inputColumns: plan.inputColumns,
         pipeline: final.pipeline,
+        classLabels: labels,
         model: { kind: 'estimator', estimator: best.estimator, state },
       },
       {
@@ -256,13 +293,25 @@ function bestFallbackOn(
   const cluster = safeCluster(fallbacks, frame);
   if (!cluster || !fallbacks.global || target === null) return cluster ?? fallbacks.global;
   try {
-    const truth = numericValues(frame, target);
-    const clusterScore = scoreMasked(metric, truth, cluster.predictor.predict(frame).values);
-    const globalScore = scoreMasked(metric, truth, fallbacks.global.predictor.predict(frame).values);
+    const clusterScore = scoreMasked(
+      metric,
+      fallbackTruth(cluster, frame, target),
+      cluster.predictor.predict(frame).values,
+    );
+    const globalScore = scoreMasked(
+      metric,
+      fallbackTruth(fallbacks.global, frame, target),
+      fallbacks.global.predictor.predict(frame).values,
+    );
     return isBetter(metric, globalScore, clusterScore) ? fallbacks.global : cluster;
   } catch {
     return fallbacks.global;
   }
+}
+
+/** The target of raw rows in a fallback's prediction space (its own label codes for string labels). */
+function fallbackTruth(choice: FallbackChoice, frame: Frame, target: string): Float64Array {
+  return targetCodes(frame, target, choice.predictor.classLabels ?? null);
 }
 
 function safeCluster(fallbacks: FallbackModels, frame: Frame): FallbackChoice | null {

@@ -1,18 +1,20 @@
 import { createRng } from '../core/rng.ts';
-import { type Frame, numericValues } from '../data/frame.ts';
+import { type Frame, takeFrameRows } from '../data/frame.ts';
 import { clusterKey, FALLBACK_KEY } from '../fleet/keys.ts';
 import { loadPredictor } from '../fleet/load-predictor.ts';
 import type { CompiledPlan } from '../fleet/plan.ts';
+import { targetCodes } from '../fleet/target-labels.ts';
 import { isBetter } from '../metrics/metric.ts';
 import { metricByName } from '../metrics/registry.ts';
 import { kmeansEstimator } from '../models/kmeans.ts';
-import { decodeChunks } from '../store/chunk-codec.ts';
+import { concatFrames, decodeChunks } from '../store/chunk-codec.ts';
 import type { Store } from '../store/store.ts';
 import type { Run } from '../store/types.ts';
 import { entitySummary, fitSummaryScaler, scaleSummary } from './entity-summary.ts';
-import { scoreMasked } from './entity-tabular.ts';
+import { scoreMasked, splitEntity } from './entity-tabular.ts';
 import type { FallbackBundles } from './fallback-set.ts';
 import { trainEntity } from './train-entity.ts';
+import { storedTrials } from './trial-report.ts';
 
 /**
  * "Where it helps": a cluster model is kept only when it scores better than the global model on
@@ -27,10 +29,26 @@ function helps(
   const target = plan.spec.target;
   if (target === null) return false;
   const metric = metricByName(plan.spec.metric);
-  const truth = numericValues(pooled, target);
-  const cluster = scoreMasked(metric, truth, loadPredictor(clusterBundle).predict(pooled).values);
-  const global = scoreMasked(metric, truth, loadPredictor(globalBundle).predict(pooled).values);
-  return isBetter(metric, cluster, global);
+  const score = (bundle: Uint8Array): number => {
+    const predictor = loadPredictor(bundle);
+    const truth = targetCodes(pooled, target, predictor.classLabels ?? null);
+    return scoreMasked(metric, truth, predictor.predict(pooled).values);
+  };
+  return isBetter(metric, score(clusterBundle), score(globalBundle));
+}
+
+/**
+ * The rows of a sampled entity a fallback may learn from: its training split (the rows its own
+ * model learns from), never its validation or test rows, on which the fallback competes with the
+ * entity's own model. Entities too small for a model of their own give every row.
+ */
+function trainingRows(plan: CompiledPlan, key: string, frame: Frame): Frame {
+  if (frame.rowCount < plan.spec.minRows) return frame;
+  try {
+    return takeFrameRows(frame, splitEntity(plan.spec, key, frame).sets.train);
+  } catch {
+    return frame; // rows the split cannot read (its own training fails too): pooled as they are
+  }
 }
 
 /** Clusters need a few entities each to be worth a model. */
@@ -38,12 +56,14 @@ const MIN_ENTITIES_PER_CLUSTER = 5;
 
 function pooledPlan(plan: CompiledPlan): CompiledPlan {
   const { spec } = plan;
-  // Pooled rows of many entities are not one time series: split them at random.
+  // Pooled rows of many entities are not one time series: split them at random. They are many
+  // rows, so they get the fallback's own (smaller) trial budget.
   return {
     ...plan,
     spec: {
       ...spec,
       minRows: 1,
+      budget: spec.fallback.budget,
       split: { ...spec.split, method: spec.split.method === 'time' ? 'random' : spec.split.method },
     },
   };
@@ -70,7 +90,20 @@ async function trainPooled(
     });
     return null;
   }
-  await store.insertModel(fleet, { ...result.model, fallbackReason: null, status: 'champion' });
+  await store.insertModel(fleet, {
+    ...result.model,
+    fallbackReason: null,
+    status: 'champion',
+    trials: storedTrials(result.trials),
+  });
+  if (result.decision.numbers.timeCapped)
+    await store.appendEvent(fleet, {
+      kind: 'time_capped',
+      key,
+      runId: run.id,
+      reason: `fallback search stopped by the time cap (fallback.budget.maxMillis ${plan.spec.fallback.budget.maxMillis} ms): this choice depends on machine speed`,
+      numbers: result.decision.numbers,
+    });
   await store.appendEvent(fleet, {
     kind: 'fallback_trained',
     key,
@@ -99,9 +132,12 @@ export async function trainFallbacks(
   if (spec.task !== 'regression' && spec.task !== 'classification') return none;
   if (!spec.fallback.global && spec.fallback.clusters === 0) return none;
   const step = Math.max(1, Math.floor(keys.length / sampleKeys));
-  const sampled: { key: string; chunks: Uint8Array[] }[] = [];
+  const sampled: { key: string; frame: Frame }[] = [];
   for (let i = 0; i < keys.length && sampled.length < sampleKeys; i += step)
-    sampled.push({ key: keys[i], chunks: await store.readChunks(spec.name, keys[i]) });
+    sampled.push({
+      key: keys[i],
+      frame: trainingRows(plan, keys[i], decodeChunks(await store.readChunks(spec.name, keys[i]))),
+    });
 
   const reuse = async (key: string): Promise<Uint8Array | null> => {
     const existing = await store.getChampion(spec.name, key);
@@ -122,7 +158,7 @@ export async function trainFallbacks(
         plan,
         run,
         FALLBACK_KEY,
-        decodeChunks(sampled.flatMap((s) => s.chunks)),
+        concatFrames(sampled.map((s) => s.frame)),
         sampled.length,
       ));
   }
@@ -130,7 +166,7 @@ export async function trainFallbacks(
   const k = Math.min(spec.fallback.clusters, Math.floor(sampled.length / MIN_ENTITIES_PER_CLUSTER));
   if (k < 2) return { global, clusters: null };
   const features = plan.inputColumns.filter((c) => c.type === 'number').map((c) => c.name);
-  const frames = sampled.map((s) => decodeChunks(s.chunks));
+  const frames = sampled.map((s) => s.frame);
   const summaries = frames.map((frame) => entitySummary(frame, spec.target, features));
   const scaler = fitSummaryScaler(summaries);
   const points = summaries.map((summary) => scaleSummary(summary, scaler));
@@ -152,7 +188,7 @@ export async function trainFallbacks(
     const members = sampled.filter((_, i) => labels[i] === c);
     let bundle: Uint8Array | null = null;
     if (members.length >= MIN_ENTITIES_PER_CLUSTER) {
-      const pooled = decodeChunks(members.flatMap((m) => m.chunks));
+      const pooled = concatFrames(members.map((m) => m.frame));
       bundle = (await reuse(key)) ?? (await trainPooled(store, plan, run, key, pooled, members.length));
       if (bundle && global && !helps(plan, bundle, global, pooled)) {
         await store.appendEvent(spec.name, {

@@ -10,6 +10,7 @@ import { trainFallbacks } from './fallback-training.ts';
 import { frameBuffers } from './frame-transfer.ts';
 import { type ShardOutput, type ShardTask, trainShard } from './shard-worker.ts';
 import { createThreadPool, defaultThreads, type ThreadPool } from './thread-pool.ts';
+import { storedTrials, TrialFailureTally } from './trial-report.ts';
 
 export interface TrainProgress {
   readonly runId: number;
@@ -17,6 +18,8 @@ export interface TrainProgress {
   readonly entitiesTotal: number;
   readonly fallbacks: number;
   readonly failures: number;
+  /** Trials (candidate configurations) that failed in the shards this call committed. */
+  readonly trialsFailed: number;
   readonly elapsedMs: number;
   readonly modelsPerSecond: number;
   /** Seconds to go at the current rate (NaN before the first shard). */
@@ -28,6 +31,12 @@ export interface TrainSummary extends TrainProgress {
   readonly shards: number;
   readonly shardsFailed: number;
   readonly status: Run['status'];
+  /** Why those trials failed, most frequent first (each version's trials: `models show`). */
+  readonly trialFailures: readonly {
+    readonly reason: string;
+    readonly count: number;
+    readonly example: string;
+  }[];
 }
 
 export interface TrainFleetOptions {
@@ -52,6 +61,25 @@ export interface TrainFleetOptions {
   readonly fallbackSampleKeys?: number;
   /** Attempts per shard before it is marked failed for good. Default 3. */
   readonly shardAttempts?: number;
+}
+
+/**
+ * An entity whose search the safety-net time cap cut short: recorded, because its choice now depends
+ * on machine speed (raise `budget.maxMillis` or lower `budget.maxTrials`).
+ */
+export function timeCappedEvent(
+  key: string,
+  runId: number,
+  spec: FleetSpec,
+  numbers: Readonly<Record<string, number>>,
+): NewEvent {
+  return {
+    kind: 'time_capped',
+    key,
+    runId,
+    reason: `search stopped by the time cap (budget.maxMillis ${spec.budget.maxMillis} ms) after ${numbers.trials ?? '?'} trials: this choice depends on machine speed`,
+    numbers,
+  };
 }
 
 /** The queue topic of a fleet's training shards. */
@@ -154,16 +182,18 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
     run,
     options.fallbackSampleKeys ?? 200,
   );
-  const planId = `${fleet}:${runId}`;
+  // Job ids are new for every invocation: the queue remembers finished ids (dedupe), and a shard
+  // that failed for good in an earlier invocation must run again. A job left over from a killed
+  // invocation may still be redelivered later; shards are idempotent and settle only once.
+  const invocation = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+  // Workers cache the compiled plan by this id: unique per invocation, since two stores (or two
+  // runs in one process) can have the same fleet name and run id with different specs.
+  const planId = `${fleet}:${runId}:${invocation}`;
 
   const allShards = await store.listShards(runId);
   const pending = allShards.filter((s) => s.status !== 'done');
   const shardKeys = new Map(allShards.map((s) => [s.shard, s.keys ?? []]));
   const topic = trainTopic(fleet);
-  // Job ids are new for every invocation: the queue remembers finished ids (dedupe), and a shard
-  // that failed for good in an earlier invocation must run again. A job left over from a killed
-  // invocation may still be redelivered later; shards are idempotent and settle only once.
-  const invocation = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
   await queue.enqueue(
     topic,
     pending.map((s) => ({
@@ -182,6 +212,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
   let entitiesDone = doneBefore;
   let fallbacks = 0;
   let failures = 0;
+  const trialFailures = new TrialFailureTally();
   let shardsFailed = 0;
   const waiting = new Set(pending.map((s) => s.shard));
   const maxAttempts = options.shardAttempts ?? 3;
@@ -194,6 +225,7 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
       entitiesTotal: keys.length,
       fallbacks,
       failures,
+      trialsFailed: trialFailures.failed,
       elapsedMs,
       modelsPerSecond: rate,
       etaSeconds: rate > 0 ? (keys.length - entitiesDone) / rate : Number.NaN,
@@ -230,7 +262,10 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
               entities.flatMap((e) => frameBuffers(e.frame)),
             )
           : trainShard(task);
-        const models: NewModel[] = output.results.map((r) => r.model);
+        // Each version keeps the trials behind its choice (`aimass models show` lists them).
+        const models: NewModel[] = output.results.map((r) =>
+          r.trials.length > 0 ? { ...r.model, trials: storedTrials(r.trials) } : r.model,
+        );
         const keyFailures: KeyFailure[] = output.results
           .filter((r) => r.failure !== null && r.decision.outcome === 'fallback')
           .map((r) => ({ key: r.key, reason: r.failure as string }));
@@ -244,11 +279,15 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
             reason: r.decision.reason,
             numbers: r.decision.numbers,
           }));
+        for (const r of output.results)
+          if (r.decision.numbers.timeCapped)
+            decisions.push(timeCappedEvent(r.key, runId, spec, r.decision.numbers));
         const result = await store.markShardDone(runId, shard, models, keyFailures, decisions);
         options.onShardCommitted?.(models.map((m) => m.key));
         if (!result.alreadyDone) {
           fallbacks += decisions.filter((d) => d.kind === 'fallback').length;
           failures += keyFailures.length;
+          for (const r of output.results) trialFailures.add(r.trials);
           entitiesDone += models.length;
         }
         options.onProgress?.(progress());
@@ -285,5 +324,6 @@ export async function trainFleet(options: TrainFleetOptions): Promise<TrainSumma
     shards: allShards.length,
     shardsFailed,
     status: finalRun?.status ?? 'running',
+    trialFailures: trialFailures.byReason(),
   };
 }

@@ -28,6 +28,10 @@ test('init guesses key, epoch-seconds time, a class target and features; the wri
   assert.deepEqual(spec.preprocess.steps, [{ step: 'impute' }]); // the generator leaves cells empty
   assert.match(text, /"ts" holds integer epoch seconds/);
   assert.match(text, /Left out: "target_reg"/);
+  // The budget init writes is the documented default (a trial count; the time cap a safety net).
+  const defaults = parseFleetSpecText('name: x\nkey: k\ntarget: y\ntask: regression\n');
+  assert.deepEqual(spec.budget, defaults.budget);
+  assert.deepEqual(spec.fallback.budget, defaults.fallback.budget);
   // Every top-level FleetSpec field is written out (and commented).
   for (const field of Object.keys(spec)) assert.match(text, new RegExp(`^${field}:`, 'm'), field);
   assert.ok(text.split('\n').filter((l) => l.trimStart().startsWith('#')).length > 30);

@@ -2,9 +2,9 @@ import { describeBundle, formatBundleDescription } from '../../codec/index.ts';
 import { AimassError } from '../../core/errors.ts';
 import { FALLBACK_KEY } from '../../fleet/keys.ts';
 import type { Store } from '../../store/store.ts';
-import type { ModelInfo, ModelRecord } from '../../store/types.ts';
+import type { ModelInfo, ModelRecord, TrialResult } from '../../store/types.ts';
 import { defineCommand } from '../lib/command.ts';
-import { formatCount, formatNumber, formatTime } from '../lib/format.ts';
+import { formatCount, formatMillis, formatNumber, formatTable, formatTime } from '../lib/format.ts';
 import { remoteClient } from '../lib/remote.ts';
 import { fleetSpec } from '../lib/serving.ts';
 import { type ModelRow, metricColumn, modelTable } from './models-list.ts';
@@ -44,9 +44,30 @@ export function withoutBundle(record: ModelRecord): ModelInfo {
   return info;
 }
 
+/** The trials behind a version's choice: each candidate's validation score, or why it failed. */
+export function formatTrials(trials: readonly TrialResult[]): string[] {
+  if (trials.length === 0) return ['trials      none recorded'];
+  const failed = trials.filter((t) => t.error !== undefined).length;
+  const rows = trials.map((t, i) => [
+    String(i + 1),
+    t.algorithm,
+    JSON.stringify(t.params),
+    t.error === undefined ? formatNumber(t.score) : 'FAILED',
+    formatMillis(t.millis),
+    t.error ?? '',
+  ]);
+  return [
+    `trials      ${trials.length} tried, ${failed} failed (score: validation, by the fleet metric)`,
+    ...formatTable(['#', 'ALGORITHM', 'PARAMS', 'SCORE', 'TIME', 'ERROR'], rows)
+      .split('\n')
+      .map((line) => `  ${line.trimEnd()}`),
+  ];
+}
+
 export const modelsShowCommand = defineCommand({
   name: 'models show',
-  summary: "one model version (default the champion): metadata and the bundle's description",
+  summary:
+    "one model version (default the champion): metadata, the trials behind its choice and the bundle's description",
   usage: 'models show --fleet NAME --key KEY [--version V]',
   options: {
     ...KEY_OPTIONS,
@@ -65,8 +86,9 @@ export const modelsShowCommand = defineCommand({
     const record = await findModel(store, fleet, key, version);
     const bundle = record.bundle.length > 0 ? describeBundle(record.bundle) : null;
     const info = withoutBundle(record);
+    const trials = (await store.modelTrials(fleet, key, record.version)) ?? [];
     if (ctx.json) {
-      ctx.emit({ model: info, bundle });
+      ctx.emit({ model: info, bundle, trials });
       return 0;
     }
     const lines = [
@@ -83,6 +105,7 @@ export const modelsShowCommand = defineCommand({
       `run         ${record.runId === null ? '-' : `${record.runId}, shard ${record.shard}`}`,
       `fallback    ${record.fallbackReason === null ? 'no (own model)' : `yes: ${record.fallbackReason}`}`,
     ];
+    lines.push(...formatTrials(trials));
     if (bundle === null)
       lines.push(`bundle      none: the fleet fallback (${FALLBACK_KEY}) answers for this key`);
     else lines.push('', ...formatBundleDescription(bundle));

@@ -255,5 +255,11 @@ export function formatReport(report: TrainReport): string {
   ];
   for (const failure of report.failureExamples)
     lines.push(`  failed: ${failure.key ?? '-'}: ${failure.reason}`);
+  // Failed trials do not fail an entity (another candidate serves), but they are worth knowing.
+  lines.push(
+    `  trials     ${formatCount(report.trialsFailed)} failed${report.trialsFailed > 0 ? " (aimass models show lists each version's trials)" : ''}`,
+  );
+  for (const { reason, count, example } of report.trialFailures.slice(0, 5))
+    lines.push(`    ${formatCount(count)}× ${reason} (e.g. ${example})`);
   return lines.join('\n');
 }

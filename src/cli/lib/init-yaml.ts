@@ -1,4 +1,10 @@
-import { defaultMinRows, type FleetTask, TIME_UNIT_RULE } from '../../fleet/spec.ts';
+import {
+  DEFAULT_BUDGET,
+  DEFAULT_FALLBACK_BUDGET,
+  defaultMinRows,
+  type FleetTask,
+  TIME_UNIT_RULE,
+} from '../../fleet/spec.ts';
 import { metrics } from '../../metrics/registry.ts';
 import { estimators, forecasters } from '../../models/registry.ts';
 import { transformerNames } from '../../preprocess/registry.ts';
@@ -130,12 +136,14 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
       `Selection metric; its direction (lower or higher is better) decides. Default ${DEFAULT_METRIC[task]}. Known: ${Object.keys(metrics).join(', ')}.`,
     ),
     `metric: ${DEFAULT_METRIC[task]}`,
-    '# Per-entity search budget.',
+    ...comment(
+      'Per-entity search budget. The trial count decides what is tried, so the same data and seed give the same models on any machine; the time cap is only a safety net far above a normal search (an entity that hits it is reported, and its choice then depends on machine speed).',
+    ),
     'budget:',
-    '  # Maximum trials (candidate configurations) per entity, baseline included. Default 12.',
-    '  maxTrials: 12',
-    '  # Soft per-entity time budget in ms: the search stops after the trial that crosses it. Default 200.',
-    '  maxMillis: 200',
+    `  # Maximum trials (candidate configurations) per entity, baseline included. Default ${DEFAULT_BUDGET.maxTrials}.`,
+    `  maxTrials: ${DEFAULT_BUDGET.maxTrials}`,
+    `  # Time cap per entity in ms (a safety net). Default ${DEFAULT_BUDGET.maxMillis}.`,
+    `  maxMillis: ${DEFAULT_BUDGET.maxMillis}`,
     ...(task === 'forecast'
       ? comment(
           `Series with fewer rows than this (or too short for the full search at this horizon) get their own simple forecasters only: naive, drift, SES, damped Holt, chosen by rolling validation. Default ${defaultMinRows(task)}.`,
@@ -150,6 +158,13 @@ export function renderSpecYaml(guess: SpecGuess, info: RenderInfo): string {
     '  global: true',
     '  # k-means clusters of entity summaries with one model each (0 = none). Default 0.',
     '  clusters: 0',
+    ...comment(
+      `Search budget of each pooled fallback model (many entities' rows): the baseline and each automatic candidate's cheapest configuration. Default ${DEFAULT_FALLBACK_BUDGET.maxTrials} trials, ${DEFAULT_FALLBACK_BUDGET.maxMillis} ms cap.`,
+      '  ',
+    ),
+    '  budget:',
+    `    maxTrials: ${DEFAULT_FALLBACK_BUDGET.maxTrials}`,
+    `    maxMillis: ${DEFAULT_FALLBACK_BUDGET.maxMillis}`,
     '# Quantization of learned floats in stored bundles: none | f16 | i8. Default none.',
     'compression: none',
     '# Forecast fleets only.',

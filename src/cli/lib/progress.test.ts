@@ -10,6 +10,7 @@ const progress = (done: number, total: number): TrainProgress => ({
   entitiesTotal: total,
   fallbacks: 2,
   failures: 1,
+  trialsFailed: 0,
   elapsedMs: 1000,
   modelsPerSecond: 50,
   etaSeconds: (total - done) / 50,

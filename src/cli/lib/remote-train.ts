@@ -37,6 +37,7 @@ function toProgress(detail: RunDetail): TrainProgress {
     entitiesTotal: p.keysTotal,
     fallbacks: Number.NaN,
     failures: p.keyFailures,
+    trialsFailed: Number.NaN, // not in the server's run progress
     elapsedMs: p.elapsedMs,
     modelsPerSecond: rate,
     etaSeconds: rate > 0 ? (p.keysTotal - p.keysDone) / rate : Number.NaN,

@@ -1,7 +1,7 @@
 import { AimassError } from '../../core/errors.ts';
 import { checkPageSize, decodeNumericCursor, encodeCursor } from '../../core/page.ts';
 import { nullableNumber } from '../../sqlite/connection.ts';
-import type { ModelInfo, ModelQuery, ModelRecord, NewModel, Page } from '../types.ts';
+import type { ModelInfo, ModelQuery, ModelRecord, NewModel, Page, TrialResult } from '../types.ts';
 import { checkKey, checkMetricFilter, checkNewModel, checkStatus } from '../validate.ts';
 import type { SqliteContext } from './context.ts';
 
@@ -85,6 +85,7 @@ export function insertModelRows(
     ctx.sql.get(`INSERT INTO models (entity_id, fleet_id, version, status, algorithm, params, metrics,
     train_start, train_end, row_count, data_hash, spec_version, fallback_reason, run_id, shard, created_at,
     promoted_at, champion_seq, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertTrials = ctx.sql.get('INSERT INTO model_trials (model_id, trials) VALUES (?, ?)');
   const now = Date.now();
   const versions: number[] = new Array(models.length);
   for (let i = 0; i < models.length; i++) {
@@ -97,7 +98,7 @@ export function insertModelRows(
     };
     // A key's first version has no previous champion to archive (the common case of a first run).
     if (champion && entity.last_version > 1) archive.run(entity.id);
-    insert.run(
+    const inserted = insert.run(
       entity.id,
       fleetId,
       entity.last_version,
@@ -118,9 +119,37 @@ export function insertModelRows(
       champion ? entity.promotions : null,
       model.bundle,
     );
+    if (model.trials !== undefined && model.trials.length > 0)
+      insertTrials.run(inserted.lastInsertRowid, JSON.stringify(model.trials.map(storedTrial)));
     versions[i] = entity.last_version;
   }
   return versions;
+}
+
+/** JSON has no NaN: a failed trial's score is stored as null. */
+function storedTrial(trial: TrialResult): TrialResult {
+  const score = trial.score !== null && Number.isFinite(trial.score) ? trial.score : null;
+  return trial.error === undefined
+    ? { algorithm: trial.algorithm, params: trial.params, score, millis: trial.millis }
+    : { algorithm: trial.algorithm, params: trial.params, score, error: trial.error, millis: trial.millis };
+}
+
+export function modelTrialRows(
+  ctx: SqliteContext,
+  fleet: string,
+  key: string,
+  version: number,
+): TrialResult[] | undefined {
+  checkKey(key);
+  const row = ctx.sql
+    .get(`SELECT m.id, t.trials FROM fleets f
+      JOIN entities e ON e.fleet_id = f.id AND e.key = ?
+      JOIN models m ON m.entity_id = e.id AND m.version = ?
+      LEFT JOIN model_trials t ON t.model_id = m.id
+      WHERE f.name = ?`)
+    .get(key, version, fleet) as { id: number; trials: string | null } | undefined;
+  if (row === undefined) return undefined;
+  return row.trials === null ? [] : (JSON.parse(row.trials) as TrialResult[]);
 }
 
 export function getChampionRow(ctx: SqliteContext, fleet: string, key: string): ModelRecord | undefined {

@@ -38,6 +38,7 @@ import type {
   ShardStatus,
   SpecVersion,
   StoredEvent,
+  TrialResult,
 } from '../types.ts';
 import { checkFleetName, checkKey, checkPositiveInteger } from '../validate.ts';
 import type { SqliteContext } from './context.ts';
@@ -57,6 +58,7 @@ import {
   historyRows,
   insertModelRows,
   listModelRows,
+  modelTrialRows,
   promoteRow,
   pruneRows,
   rollbackRow,
@@ -373,6 +375,10 @@ export class SqliteStore implements Store {
 
   async history(fleet: string, key: string): Promise<ModelInfo[]> {
     return this.read('history', (ctx) => historyRows(ctx, fleet, key));
+  }
+
+  async modelTrials(fleet: string, key: string, version: number): Promise<TrialResult[] | undefined> {
+    return this.read('modelTrials', (ctx) => modelTrialRows(ctx, fleet, key, version));
   }
 
   async pruneVersions(fleet: string, options: PruneOptions): Promise<number> {

@@ -171,4 +171,16 @@ CREATE TABLE data_columns (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: 'trial results of model versions',
+    sql: `
+-- The trials behind a version's choice (JSON list), apart from the models table so listings and
+-- the serving lookup never read them; deleted with their version.
+CREATE TABLE model_trials (
+  model_id INTEGER PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
+  trials TEXT NOT NULL
+);
+`,
+  },
 ];
