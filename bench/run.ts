@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   models: async () => (await import('./models.ts')).run,
   train: async () => (await import('./train.ts')).run,
   quality: async () => (await import('./quality.ts')).run,
+  ingest: async () => (await import('./ingest.ts')).run,
 };
 
 const { names, args } = parseBenchArgs(process.argv.slice(2));
