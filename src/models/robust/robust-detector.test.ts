@@ -60,6 +60,9 @@ test('threshold: the (1 - rate) quantile with enough rows, max × margin with fe
   const few = calibrateThreshold(Float64Array.of(1, 3, 2), 0.001, 1.25, 0);
   assert.deepEqual(few, { threshold: 3.75, rule: 'max-margin' });
   assert.equal(calibrateThreshold(Float64Array.of(1, 2), 0.001, 1.25, 3).threshold, 3);
+  // A spike among the held-back rows (beyond Q3 + 6 IQR) does not lift the threshold over itself.
+  const spiked = calibrateThreshold(Float64Array.of(1, 1.2, 1.4, 1.1, 1.3, 40), 0.001, 1.25, 0);
+  expectClose(spiked.threshold, 1.4 * 1.25, { rtol: 1e-12 });
 });
 
 test('10,000 clean Gaussian rows: at most 1% flagged, vs isolation forest contamination auto', () => {

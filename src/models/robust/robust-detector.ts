@@ -25,7 +25,11 @@ export interface RobustDetectorParams {
   alpha: number;
 }
 
-/** score = max over features j of |v_j - centre_j| / spread_j, v = x (robust-z) or the residual. */
+/**
+ * score = max over features j of |x_j - centre_j| / spread_j (robust z); the virtual sensor also
+ * takes the max with each residual's robust z, so it never misses what robust-z sees (a shift of
+ * all features together leaves the residuals small but the raw z large).
+ */
 export interface RobustDetectorState {
   featureCount: number;
   /** 0 = robust-z, 1 = virtual-sensor. */
@@ -35,6 +39,9 @@ export interface RobustDetectorState {
   /** Virtual sensor only: row j holds feature j's ridge coefficients on all features (j's own is 0). */
   coef: Float64Array;
   intercept: Float64Array;
+  /** Virtual sensor only: robust centre and spread of each feature's residual. */
+  residualCentre: Float64Array;
+  residualSpread: Float64Array;
   threshold: number;
 }
 
@@ -62,18 +69,33 @@ const MIN_SPLIT_ROWS = 20;
 /** Synthetic shift (robust sds on one feature) used to compare detectors' separation. */
 const PROBE_SHIFT = 4;
 
-/** Values fed to the robust scaling: the features themselves, or each one's virtual-sensor residual. */
-function transformInto(state: RobustDetectorState, X: Matrix, r: number, out: Float64Array): void {
+/** Row r's virtual-sensor residuals: each feature minus its ridge prediction from the others. */
+function residualsInto(state: RobustDetectorState, X: Matrix, r: number, out: Float64Array): void {
   const p = X.cols;
   const base = r * p;
   for (let j = 0; j < p; j++) {
-    let v = X.data[base + j];
-    if (state.method === 1) {
-      let predicted = state.intercept[j];
-      for (let k = 0; k < p; k++) predicted += state.coef[j * p + k] * X.data[base + k];
-      v -= predicted;
-    }
-    out[j] = v;
+    let predicted = state.intercept[j];
+    for (let k = 0; k < p; k++) predicted += state.coef[j * p + k] * X.data[base + k];
+    out[j] = X.data[base + j] - predicted;
+  }
+}
+
+/** Robust centre and spread of every column of `values` (n × p) into centre / spread. */
+function columnScales(
+  values: Float64Array,
+  n: number,
+  p: number,
+  centre: Float64Array,
+  spread: Float64Array,
+): void {
+  const column = new Float64Array(n);
+  const deviations = new Float64Array(n);
+  const pair = new Float64Array(2);
+  for (let j = 0; j < p; j++) {
+    for (let i = 0; i < n; i++) column[i] = values[i * p + j];
+    robustLocationScale(column, n, deviations, pair);
+    centre[j] = pair[0];
+    spread[j] = pair[1];
   }
 }
 
@@ -98,6 +120,7 @@ function fitMethod(X: Matrix, method: number, alpha: number): RobustDetectorStat
       intercept[j] = fitted.intercept;
     }
   }
+  const residualSize = method === 1 ? p : 0;
   const state: RobustDetectorState = {
     featureCount: p,
     method,
@@ -105,22 +128,19 @@ function fitMethod(X: Matrix, method: number, alpha: number): RobustDetectorStat
     spread: new Float64Array(p),
     coef,
     intercept,
+    residualCentre: new Float64Array(residualSize),
+    residualSpread: new Float64Array(residualSize),
     threshold: Number.POSITIVE_INFINITY,
   };
-  const values = new Float64Array(n * p);
-  const row = new Float64Array(p);
-  for (let i = 0; i < n; i++) {
-    transformInto(state, X, i, row);
-    values.set(row, i * p);
-  }
-  const column = new Float64Array(n);
-  const deviations = new Float64Array(n);
-  const pair = new Float64Array(2);
-  for (let j = 0; j < p; j++) {
-    for (let i = 0; i < n; i++) column[i] = values[i * p + j];
-    robustLocationScale(column, n, deviations, pair);
-    state.centre[j] = pair[0];
-    state.spread[j] = pair[1];
+  columnScales(X.data, n, p, state.centre, state.spread);
+  if (method === 1) {
+    const residuals = new Float64Array(n * p);
+    const row = new Float64Array(p);
+    for (let i = 0; i < n; i++) {
+      residualsInto(state, X, i, row);
+      residuals.set(row, i * p);
+    }
+    columnScales(residuals, n, p, state.residualCentre, state.residualSpread);
   }
   return state;
 }
@@ -129,9 +149,14 @@ function scoreRows(state: RobustDetectorState, X: Matrix, out: Float64Array): Fl
   const p = X.cols;
   const row = new Float64Array(p);
   for (let r = 0; r < X.rows; r++) {
-    transformInto(state, X, r, row);
     let worst = 0;
-    for (let j = 0; j < p; j++) worst = Math.max(worst, Math.abs(row[j] - state.centre[j]) / state.spread[j]);
+    for (let j = 0; j < p; j++)
+      worst = Math.max(worst, Math.abs(X.data[r * p + j] - state.centre[j]) / state.spread[j]);
+    if (state.method === 1) {
+      residualsInto(state, X, r, row);
+      for (let j = 0; j < p; j++)
+        worst = Math.max(worst, Math.abs(row[j] - state.residualCentre[j]) / state.residualSpread[j]);
+    }
     out[r] = worst;
   }
   return out;
@@ -162,7 +187,7 @@ function calibrate(
   );
   // Separation: share of held-back rows flagged after a PROBE_SHIFT robust-sd shift of one feature
   // (the same shifted rows for every method, measured in the raw features' robust spread).
-  const raw = method === 0 ? state : fitMethod(head, 0, params.alpha);
+  const raw = state;
   const probe = Float64Array.from(tail.data);
   for (let r = 0; r < tail.rows; r++) {
     const j = probeFeatures[r];
@@ -235,6 +260,8 @@ export const robustDetector: Estimator<RobustDetectorParams, RobustDetectorState
     if (state.method === 1) {
       writer.weights(state.coef);
       writer.weights(state.intercept);
+      writer.weights(state.residualCentre);
+      writer.weights(state.residualSpread);
     }
   },
   decode(reader: BinaryReader): RobustDetectorState {
@@ -246,11 +273,28 @@ export const robustDetector: Estimator<RobustDetectorParams, RobustDetectorState
     const spread = reader.weights();
     const coef = method === 1 ? reader.weights() : new Float64Array(0);
     const intercept = method === 1 ? reader.weights() : new Float64Array(0);
+    const residualCentre = method === 1 ? reader.weights() : new Float64Array(0);
+    const residualSpread = method === 1 ? reader.weights() : new Float64Array(0);
     if (centre.length !== featureCount || spread.length !== featureCount)
       throw reader.corrupt('robust-detector centre/spread length differs from the feature count');
-    if (method === 1 && (coef.length !== featureCount * featureCount || intercept.length !== featureCount))
-      throw reader.corrupt('robust-detector virtual-sensor coefficients have the wrong length');
+    const residualLengths =
+      intercept.length === featureCount &&
+      residualCentre.length === featureCount &&
+      residualSpread.length === featureCount;
+    if (method === 1 && (coef.length !== featureCount * featureCount || !residualLengths))
+      throw reader.corrupt('robust-detector virtual-sensor arrays have the wrong length');
     for (const s of spread) if (!(s > 0)) throw reader.corrupt('robust-detector spread must be > 0');
-    return { featureCount, method, centre, spread, coef, intercept, threshold };
+    for (const s of residualSpread) if (!(s > 0)) throw reader.corrupt('robust-detector spread must be > 0');
+    return {
+      featureCount,
+      method,
+      centre,
+      spread,
+      coef,
+      intercept,
+      residualCentre,
+      residualSpread,
+      threshold,
+    };
   },
 };
