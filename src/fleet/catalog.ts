@@ -33,6 +33,7 @@ const COSTS: Record<string, AlgorithmCost> = {
   mlp: { cost: 1500, costParams: ['maxIter'] },
   'mlp-classifier': { cost: 1500, costParams: ['maxIter'] },
   'isolation-forest': { cost: 100, costParams: ['nEstimators'] },
+  'robust-detector': { cost: 5, costParams: [] },
   naive: { cost: 0.1 },
   'seasonal-naive': { cost: 0.1 },
   drift: { cost: 0.1 },
@@ -147,6 +148,6 @@ export function autoCandidates(task: FleetTask, seasonPeriod: number): Candidate
       ];
     }
     case 'anomaly':
-      return [{ algorithm: 'isolation-forest', params: {}, search: {} }];
+      return [{ algorithm: 'robust-detector', params: {}, search: {} }];
   }
 }

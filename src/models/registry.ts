@@ -11,6 +11,7 @@ import { logisticEstimator } from './linear/logistic.ts';
 import { olsEstimator, ridgeEstimator } from './linear/ridge.ts';
 import { mlpClassifier, mlpRegressor } from './mlp.ts';
 import { gaussianNbEstimator } from './naive-bayes.ts';
+import { robustDetector } from './robust/robust-detector.ts';
 import { decisionTreeClassifier, decisionTreeRegressor } from './tree/decision-tree.ts';
 import { hgbClassifier, hgbRegressor } from './tree/hgb.ts';
 import { isolationForest } from './tree/isolation-forest.ts';
@@ -34,6 +35,7 @@ const estimatorList: readonly AnyEstimator[] = [
   hgbRegressor,
   hgbClassifier,
   isolationForest,
+  robustDetector,
   mlpRegressor,
   mlpClassifier,
 ];

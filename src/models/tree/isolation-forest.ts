@@ -18,9 +18,9 @@ import { quantile } from './hgb-loss.ts';
 import { outputVector } from './tree-common.ts';
 
 export interface IsolationForestParams {
-  /** Trees. Default 100. */
+  /** Trees. Default 50 (was 100: bundles were ~500 KB each). */
   nEstimators: number;
-  /** Rows per tree: 'auto' = min(256, rows), a fraction in (0, 1], or an integer count >= 2. */
+  /** Rows per tree: 'auto' = min(128, rows), a fraction in (0, 1], or an integer count >= 2. */
   maxSamples: 'auto' | number;
   /**
    * 'auto': outlier when the score exceeds 0.5 (sklearn's offset -0.5); a fraction in (0, 0.5]:
@@ -39,7 +39,7 @@ export interface IsolationForestState {
 }
 
 const name = 'isolation-forest';
-const defaults: IsolationForestParams = { nEstimators: 100, maxSamples: 'auto', contamination: 'auto' };
+const defaults: IsolationForestParams = { nEstimators: 50, maxSamples: 'auto', contamination: 'auto' };
 const rules: ParamRules<IsolationForestParams> = {
   nEstimators: { type: 'number', integer: true, min: 1 },
   maxSamples: { type: 'any' },
@@ -84,7 +84,7 @@ export const isolationForest: Estimator<IsolationForestParams, IsolationForestSt
     const cols = X.cols;
     const m = params.maxSamples;
     const sampleSize =
-      m === 'auto' ? Math.min(256, n) : m <= 1 ? Math.max(1, Math.floor(m * n)) : Math.min(m, n);
+      m === 'auto' ? Math.min(128, n) : m <= 1 ? Math.max(1, Math.floor(m * n)) : Math.min(m, n);
     const maxDepth = Math.ceil(Math.log2(Math.max(sampleSize, 2)));
     const perTree = 2 * sampleSize - 1;
     const total = perTree * params.nEstimators;
