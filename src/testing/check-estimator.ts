@@ -187,7 +187,10 @@ export function checkEstimator(estimator: AnyEstimator, options: CheckEstimatorO
     const returned = estimator.predict(state, X, out);
     assert.equal(returned, out, 'predict returns the caller buffer');
     for (let i = 0; i < expected.length; i++)
-      assert.ok(Object.is(out[i], expected[i]), `out[${i}] = ${out[i]}, predict without out gives ${expected[i]}`);
+      assert.ok(
+        Object.is(out[i], expected[i]),
+        `out[${i}] = ${out[i]}, predict without out gives ${expected[i]}`,
+      );
   });
 
   run('one-row', () => {

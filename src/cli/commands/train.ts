@@ -118,9 +118,13 @@ export const trainCommand = defineCommand({
         } else await ensureFleet(store, spec);
       }
       if (!(await store.getFleet(fleet)))
-        throw new AimassError('FLEET_NOT_FOUND', `fleet "${fleet}" does not exist (aimass import creates it)`, {
-          fleet,
-        });
+        throw new AimassError(
+          'FLEET_NOT_FOUND',
+          `fleet "${fleet}" does not exist (aimass import creates it)`,
+          {
+            fleet,
+          },
+        );
       return await train(ctx, store, fleet, { threads, keys, imported });
     } catch (error) {
       if (createdHere) await store.deleteFleet(fleet);
