@@ -195,6 +195,7 @@ test('fuzz: 3000 random blobs fail with a typed codec error', (t: TestContext) =
   }
   t.diagnostic(`random blobs: ${JSON.stringify(counts)}`);
   assert.equal(counts.decoded, 0);
+  assert.equal(counts.corrupt + counts.unsupported, 3000, 'every random blob rejected with a typed error');
 });
 
 test('fuzz: 4000 damaged valid blobs are all rejected while the checksum is on', (t: TestContext) => {
@@ -212,6 +213,11 @@ test('fuzz: 4000 damaged valid blobs are all rejected while the checksum is on',
     if (outcome === 'decoded') assert.fail(`trial ${trial}: damaged blob decoded`);
   }
   t.diagnostic(`damaged blobs, checksum on: ${JSON.stringify(counts)}`);
+  assert.equal(counts.decoded, 0);
+  assert.equal(counts.corrupt + counts.unsupported + counts.unchanged, 4000);
+  // A mutation that leaves the blob unchanged is rare (e.g. a byte overwritten with itself).
+  assert.ok(counts.unchanged < 100, `${counts.unchanged} mutations changed nothing: the fuzzer is weak`);
+  assert.ok(counts.corrupt > 3000, `only ${counts.corrupt} of 4000 reported CODEC_CORRUPT`);
 });
 
 test('fuzz: with the checksum off, damage is caught by structure or decodes harmlessly', (t: TestContext) => {
@@ -222,6 +228,10 @@ test('fuzz: with the checksum off, damage is caught by structure or decodes harm
     counts[attempt(damaged, { verifyChecksum: false })]++;
   }
   t.diagnostic(`damaged blobs, checksum off: ${JSON.stringify(counts)}`);
+  assert.equal(counts.corrupt + counts.unsupported + counts.decoded, 4000);
+  // Structure must catch most damage; what decodes is data damage inside a section (harmless here).
+  assert.ok(counts.corrupt + counts.unsupported > 3000, `structure caught only ${JSON.stringify(counts)}`);
+  assert.ok(counts.decoded > 0, 'some in-section damage should decode when the checksum is off');
 });
 
 test('fuzz: exhaustive single-byte damage without checksum, region by region', () => {

@@ -130,7 +130,7 @@ const responses: [string, S.JsonSchema, unknown][] = [
   [
     'ScoreResponse',
     S.scoreResponseSchema,
-    { key: 'd1', model: ref, scores: [0.1] } satisfies Full<Api.ScoreResponse>,
+    { key: 'd1', model: ref, scores: [0.1], flags: [0] } satisfies Full<Api.ScoreResponse>,
   ],
   [
     'FleetDetail',

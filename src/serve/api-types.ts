@@ -107,6 +107,8 @@ export interface ScoreResponse {
   model: ModelRef;
   /** Anomaly score per row: higher = more anomalous. */
   scores: (number | null)[];
+  /** The detector's decision per row: 1 = outlier, 0 = normal (null when a row cannot be scored). */
+  flags: (number | null)[];
 }
 
 /** A fleet spec as sent to `POST /v1/fleets` (checked by `validateFleetSpec`; see train/spec.ts). */

@@ -187,6 +187,7 @@ test('forecast and score', async () => {
   r = await post('/v1/fleets/an/score', { key: 'k1', rows: [{ x: 5 }, { x: 8 }] });
   assert.equal(r.statusCode, 200);
   assert.deepEqual(r.json().scores, [0, 3]);
+  assert.deepEqual(r.json().flags, [0, 1]);
   r = await post('/v1/fleets/fc/forecast', { key: 'k1', horizon: 0 });
   assert.equal(r.statusCode, 400);
 });

@@ -5,6 +5,7 @@ import { createFrame, numberColumn, numericValues, toMatrix } from '../data/fram
 import { encodeEntityBundle } from '../fleet/bundle.ts';
 import { loadPredictor } from '../fleet/load-predictor.ts';
 import { ridgeEstimator } from '../models/linear/ridge.ts';
+import { isolationForest } from '../models/tree/isolation-forest.ts';
 import { compilePipeline, featureColumns, fitTransformPipeline } from '../preprocess/pipeline.ts';
 import { createApp } from './app.ts';
 import { fakeModel, fakeSpec, tempStore } from './testing-fakes.ts';
@@ -117,6 +118,73 @@ test('serves a real encoded bundle through loadPredictor: same bits as the predi
     assert.equal(wrong.statusCode, 422);
     assert.equal(wrong.json().error.message, 'rows[0].f1: expected number, got "abc"');
     assert.ok(app.cache.stats().bytes >= bundle.byteLength);
+  } finally {
+    await app.close();
+    await cleanup();
+  }
+});
+
+test('/score of a real detector returns its scores and its own 0/1 flags, row by row', async () => {
+  const { store, cleanup } = await tempStore();
+  const rng = createRng(3);
+  const n = 300;
+  const f1 = Float64Array.from({ length: n }, () => rng.normal());
+  const params = { nEstimators: 50, maxSamples: 'auto' as const, contamination: 0.02 };
+  const state = isolationForest.fit(
+    { data: f1, rows: n, cols: 1 },
+    new Float64Array(n),
+    params,
+    createRng(1),
+  );
+  const bundle = encodeEntityBundle(
+    {
+      task: 'anomaly',
+      inputColumns: [{ name: 'f1', type: 'number' }],
+      pipeline: null,
+      model: { kind: 'estimator', estimator: isolationForest, state },
+    },
+    {
+      fleet: 'det',
+      key: 'dev-1',
+      version: 1,
+      specVersion: 1,
+      params,
+      metrics: {},
+      trainingRows: n,
+      dataRange: null,
+      createdAtMs: 0,
+      fallbackReason: null,
+    },
+  );
+  await store.createFleet('det');
+  await store.putSpec('det', fakeSpec('det', 'anomaly'));
+  await store.insertModel('det', {
+    ...fakeModel('dev-1', { task: 'anomaly', weight: 0 }),
+    bundle,
+    algorithm: isolationForest.name,
+  });
+  const app = await createApp({ store, loadPredictor });
+  try {
+    const rows = [{ f1: 0 }, { f1: 0.3 }, { f1: 40 }, { f1: -25 }];
+    const r = await app.fastify.inject({
+      method: 'POST',
+      url: '/v1/fleets/det/score',
+      payload: { key: 'dev-1', rows },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    const { scores, flags } = r.json();
+    const direct = loadPredictor(bundle);
+    const frame = createFrame([
+      numberColumn(
+        'f1',
+        rows.map((row) => row.f1),
+      ),
+    ]);
+    assert.deepEqual(scores, Array.from(direct.score!(frame)));
+    assert.deepEqual(flags, Array.from(direct.predict(frame).values));
+    // Far outside the training data is flagged, the centre is not.
+    assert.deepEqual(flags, [0, 0, 1, 1]);
+    assert.ok(scores[2] > scores[0] && scores[3] > scores[0], JSON.stringify(scores));
   } finally {
     await app.close();
     await cleanup();

@@ -118,7 +118,12 @@ export const forecastResponseSchema = object({
   intervals: { type: 'array', items: forecastIntervalSchema },
 });
 export const scoreRequestSchema = predictRequestSchema;
-export const scoreResponseSchema = object({ key: str, model: modelRefSchema, scores: nullableNumbers });
+export const scoreResponseSchema = object({
+  key: str,
+  model: modelRefSchema,
+  scores: nullableNumbers,
+  flags: nullableNumbers,
+});
 
 export const fleetSpecInputSchema: JsonSchema = {
   type: 'object',

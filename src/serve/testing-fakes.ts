@@ -71,6 +71,11 @@ export function decodeFakeBundle(bytes: Uint8Array): Predictor {
   if (task === 'anomaly')
     return {
       ...predictor,
+      // Flags agree with the scores the way a detector's threshold would (score > 2 is an outlier).
+      predict(rows: Frame) {
+        const x = numbers(rows, 'x');
+        return { values: Float64Array.from(x, (v) => (Math.abs(v - weight) > 2 ? 1 : 0)) };
+      },
       score(rows: Frame) {
         const x = numbers(rows, 'x');
         return Float64Array.from(x, (v) => Math.abs(v - weight));

@@ -181,9 +181,16 @@ export function checkEstimator(estimator: AnyEstimator, options: CheckEstimatorO
   run('out-buffer', () => {
     const { X, y } = syntheticData(30, 3, task);
     const state = fit(X, y);
-    const out = new Float64Array(30);
+    const expected = estimator.predict(state, X);
+    // A stale buffer: every slot must be overwritten, not only the returned reference right.
+    const out = new Float64Array(30).fill(-12345.678);
     const returned = estimator.predict(state, X, out);
-    assert.equal(returned, out, 'predict writes into and returns the caller buffer');
+    assert.equal(returned, out, 'predict returns the caller buffer');
+    for (let i = 0; i < expected.length; i++)
+      assert.ok(
+        Object.is(out[i], expected[i]),
+        `out[${i}] = ${out[i]}, predict without out gives ${expected[i]}`,
+      );
   });
 
   run('one-row', () => {

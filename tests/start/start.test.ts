@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { generateFleet } from '../../src/cli/lib/cli-test-helpers.ts';
 
 const bin = fileURLToPath(new URL('../../bin/aimass.mjs', import.meta.url));
 
@@ -63,6 +64,41 @@ test('aimass start: refuses a non-loopback bind without tokens', async () => {
     ]);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /refusing to listen on 0\.0\.0\.0 without API tokens/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('aimass start --no-demo: no curl lines for a missing demo fleet; examples name a fleet that exists', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aimass-start-'));
+  const args = ['start', '--data-dir', dir, '--port', '0', '--no-demo', '--exit-after-ready'];
+  try {
+    const empty = await run(args);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.doesNotMatch(empty.stdout, /fleets\/demo/);
+    assert.match(empty.stdout, /No fleet yet/);
+    assert.match(empty.stdout, /aimass train --spec spec\.yaml --data fleet\.csv/);
+
+    const csv = generateFleet(join(dir, 'fleet.csv'), 3, 30);
+    const spec = join(dir, 'spec.yaml');
+    const init = await run([
+      'init',
+      '--data',
+      csv,
+      '--target',
+      'target_reg',
+      '--name',
+      'pumps',
+      '--out',
+      spec,
+    ]);
+    assert.equal(init.code, 0, init.stderr);
+    const imported = await run(['import', '--spec', spec, csv, '--data-dir', dir]);
+    assert.equal(imported.code, 0, imported.stderr);
+    const withFleet = await run(args);
+    assert.equal(withFleet.code, 0, withFleet.stderr);
+    assert.doesNotMatch(withFleet.stdout, /fleets\/demo/);
+    assert.match(withFleet.stdout, /\/v1\/fleets\/pumps\/predict/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,7 +24,7 @@ Options:
                      env AIMASS_QUEUE: unset = the local queue in that file)
   --threads N       training threads (default: one per core)
   --demo-devices N  devices in the demo fleet (default 2000)
-  --no-demo         do not create the demo fleet
+  --no-demo         do not create the demo fleet (examples then name a fleet that exists)
   --exit-after-ready  start, train the demo if needed, print the examples, then stop (for scripts)
 
 Example:
@@ -96,7 +96,12 @@ export const startCommand: Command = {
       await shutdown();
       throw error;
     }
-    printExamples(server.url);
+    if (await store.getFleet('demo')) printExamples(server.url);
+    else
+      printNoDemoHelp(
+        server.url,
+        (await store.listFleets()).map((fleet) => fleet.name),
+      );
     if (values['exit-after-ready']) {
       await shutdown();
       return 0;
@@ -146,6 +151,33 @@ async function trainIfNeeded(
     watchers.delete('demo');
   }
   log(`aimass: demo fleet trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Without the demo fleet (--no-demo) the demo's curl lines would all fail: name the fleets that
+ * exist, or say how to make one.
+ */
+function printNoDemoHelp(url: string, fleets: string[]): void {
+  const lines = ['', 'Try it:', `  curl -s ${url}/healthz`, `  curl -s ${url}/v1/fleets`];
+  if (fleets.length > 0) {
+    const fleet = fleets[0];
+    lines.push(
+      `  curl -s ${url}/v1/fleets/${fleet}/models?limit=3`,
+      `  curl -s -X POST ${url}/v1/fleets/${fleet}/predict -H 'content-type: application/json' \\`,
+      `       -d '{"key": "KEY", "rows": [{"FEATURE": 1.5}]}'   (a key and the feature columns of ${fleet}'s spec)`,
+      '',
+      `Fleets here: ${fleets.join(', ')}.`,
+    );
+  } else
+    lines.push(
+      '',
+      'No fleet yet. Create and train one from a CSV file:',
+      '  aimass init --data fleet.csv --target COLUMN --out spec.yaml',
+      '  aimass train --spec spec.yaml --data fleet.csv',
+      '(or start without --no-demo for a generated demo fleet).',
+    );
+  lines.push('');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printExamples(url: string): void {

@@ -164,3 +164,61 @@ test('train --spec --data imports first and reports the import in --json; --keys
     /fleet "other" does not exist \(aimass import creates it\) \[FLEET_NOT_FOUND; fleet other\]/,
   );
 });
+
+test('a failed train --spec leaves no fleet behind: the retry creates it, not "spec v1 unchanged"', async () => {
+  const dataDir = join(dir, 'rollback');
+  // The same rows without the target column: the import refuses the file after the spec was read.
+  const [header, ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+  const drop = header.split(',').indexOf('target_reg');
+  assert.ok(drop >= 0);
+  const withoutTarget = join(dir, 'no-target.csv');
+  const cut = (line: string) =>
+    line
+      .split(',')
+      .filter((_, j) => j !== drop)
+      .join(',');
+  writeFileSync(withoutTarget, `${[header, ...rows].map(cut).join('\n')}\n`);
+  const failed = await runCli([
+    'train',
+    '--spec',
+    specFile,
+    '--data',
+    withoutTarget,
+    '--threads',
+    '0',
+    '--data-dir',
+    dataDir,
+  ]);
+  assert.equal(failed.code, 1, failed.stderr);
+  assert.match(failed.stderr, /target_reg/);
+  const fleets = await runCli(['fleets', 'ls', '--data-dir', dataDir, '--json']);
+  assert.equal(fleets.code, 0, fleets.stderr);
+  assert.doesNotMatch(fleets.stdout, /"small"/);
+
+  const retry = await runCli([
+    'train',
+    '--spec',
+    specFile,
+    '--data',
+    csv,
+    '--threads',
+    '0',
+    '--data-dir',
+    dataDir,
+  ]);
+  assert.equal(retry.code, 0, retry.stderr);
+  assert.match(retry.stderr, /created fleet "small" with spec v1/);
+  assert.doesNotMatch(retry.stderr, /unchanged/);
+});
+
+test('train --quiet prints neither the progress line nor the import report', async () => {
+  const dataDir = join(dir, 'quiet');
+  const argv = ['train', '--spec', specFile, '--data', csv, '--threads', '0', '--data-dir', dataDir];
+  const quiet = await runCli([...argv, '--quiet']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stderr, '');
+  assert.match(quiet.stdout, /run 1 of fleet "small": done/);
+  // Without --quiet the same call reports the import (so the check above can fail).
+  const loud = await runCli([...argv.slice(0, -2), '--data-dir', join(dir, 'loud')]);
+  assert.match(loud.stderr, /imported 240 of 240 rows/);
+});

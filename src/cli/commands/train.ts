@@ -56,7 +56,7 @@ export const trainCommand = defineCommand({
       description:
         'Ctrl-C cancels the run (default: Ctrl-C stops after the shards in flight; run again to resume)',
     },
-    quiet: { type: 'boolean', description: 'no progress output on stderr' },
+    quiet: { type: 'boolean', description: 'no progress line and no import report on stderr' },
   },
   notes: [
     'Progress goes to stderr (redrawn in place on a terminal), the summary to stdout. Exit codes:',
@@ -94,29 +94,42 @@ export const trainCommand = defineCommand({
       );
     fleet = spec?.name ?? fleet;
     if (fleet === undefined) throw new UsageError('--fleet (or --spec) is required');
-    const onFile = ctx.json ? undefined : (file: FileImport) => ctx.err(fileReport(file));
+    const report = !ctx.json && !ctx.flag('quiet');
+    const onFile = report ? (file: FileImport) => ctx.err(fileReport(file)) : undefined;
     if (ctx.url !== undefined) {
       if (threads !== undefined) throw new UsageError('--threads applies to local training only');
       let imported: ImportResult | null = null;
       if (dataPath !== undefined) {
         imported = await importRemote(ctx, ctx.url, { spec, files: [dataPath], timeUnit, onFile });
-        if (!ctx.json) ctx.err(importSummary(imported));
+        if (report) ctx.err(importSummary(imported));
       } else if (spec) await remoteSpec(remoteClient(ctx, ctx.url), fleet, spec);
       return trainRemote(ctx, ctx.url, fleet, keys, imported);
     }
     const store = await ctx.openStore({ mustExist: spec === undefined });
     let imported: ImportResult | null = null;
-    if (spec !== undefined) {
-      if (dataPath !== undefined) {
-        imported = await importFiles(store, spec, [dataPath], { timeUnit, onFile });
-        if (!ctx.json) ctx.err(importSummary(imported));
-      } else await ensureFleet(store, spec);
+    // A fleet this call creates is removed again if the call throws, so a retry after fixing the
+    // data starts fresh instead of finding a half-made fleet ("spec v1 unchanged").
+    const createdHere = spec !== undefined && !(await store.getFleet(fleet));
+    try {
+      if (spec !== undefined) {
+        if (dataPath !== undefined) {
+          imported = await importFiles(store, spec, [dataPath], { timeUnit, onFile });
+          if (report) ctx.err(importSummary(imported));
+        } else await ensureFleet(store, spec);
+      }
+      if (!(await store.getFleet(fleet)))
+        throw new AimassError(
+          'FLEET_NOT_FOUND',
+          `fleet "${fleet}" does not exist (aimass import creates it)`,
+          {
+            fleet,
+          },
+        );
+      return await train(ctx, store, fleet, { threads, keys, imported });
+    } catch (error) {
+      if (createdHere) await store.deleteFleet(fleet);
+      throw error;
     }
-    if (!(await store.getFleet(fleet)))
-      throw new AimassError('FLEET_NOT_FOUND', `fleet "${fleet}" does not exist (aimass import creates it)`, {
-        fleet,
-      });
-    return train(ctx, store, fleet, { threads, keys, imported });
   },
 });
 

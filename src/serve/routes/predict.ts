@@ -95,8 +95,16 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServeContext): 
       const served = await ctx.cache.resolve(fleet, key);
       const predictor = served.predictor;
       if (predictor.score === undefined) throw wrongTask(fleet, key, served, 'score');
-      const scores = predictor.score(rowsToFrame(rows, predictor.inputColumns));
-      return { key, model: modelRef(served), scores: toNullableNumbers(scores) };
+      const frame = rowsToFrame(rows, predictor.inputColumns);
+      const scores = predictor.score(frame);
+      // The detector's own decision (its fitted threshold), so clients need not pick a cut-off.
+      const flags = predictor.predict(frame).values;
+      return {
+        key,
+        model: modelRef(served),
+        scores: toNullableNumbers(scores),
+        flags: toNullableNumbers(flags),
+      };
     },
   );
 }
