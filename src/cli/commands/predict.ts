@@ -1,7 +1,7 @@
 import { AimassError, isAimassError } from '../../core/errors.ts';
 import type { Frame } from '../../data/frame.ts';
-import type { ColumnSpec } from '../../data/schema.ts';
 import { columnToArray, type PlainValue } from '../../data/plain-values.ts';
+import type { ColumnSpec } from '../../data/schema.ts';
 import type { InputColumn } from '../../fleet/predictor.ts';
 import { type PredictResponse, rowsToFrame } from '../../serve/index.ts';
 import { mostProbable, probabilityRow, toNullableNumbers } from '../../serve/model-output.ts';
