@@ -266,6 +266,42 @@ test('predict: own model, fallback with its reason, CSV and NDJSON inputs agree'
   assert.match(missing.stderr, /no-f3\.csv: no input column "f3"/);
 });
 
+test('predict: a bad cell rejects its own row (typed by the model, not the file); the other rows are predicted', async () => {
+  // The same three rows with the second row's f2 unreadable as a number.
+  const [header, ...rows] = readFileSync(rowsCsv, 'utf8').trimEnd().split('\n');
+  const f2 = header.split(',').indexOf('f2');
+  assert.ok(f2 >= 0);
+  const cells = rows[1].split(',');
+  cells[f2] = 'abc';
+  const bad = join(dir, 'bad-row-2.csv');
+  writeFileSync(bad, `${[header, rows[0], cells.join(','), rows[2]].join('\n')}\n`);
+  const args = ['predict', '--fleet', 'turbines', '--key', 'dev-0000002', '--input'];
+  const good = await cliJson<Prediction>([...args, rowsCsv]);
+  assert.equal(good.code, 0, good.stderr);
+
+  const partial = await cliJson<
+    Prediction & { rows: number[]; rejected: { row: number; line: number; column: string }[] }
+  >([...args, bad]);
+  assert.equal(partial.code, 1, partial.stderr);
+  assert.deepEqual(partial.value.rows, [1, 3]);
+  assert.deepEqual(partial.value.predictions, [good.value.predictions[0], good.value.predictions[2]]);
+  assert.deepEqual(
+    partial.value.rejected.map(({ row, line, column }) => ({ row, line, column })),
+    [{ row: 2, line: 3, column: 'f2' }],
+  );
+  const text = await cli([...args, bad]);
+  assert.equal(text.code, 1);
+  assert.match(text.stderr, /bad-row-2\.csv:3: not predicted: .*f2/);
+  assert.doesNotMatch(text.stderr, /row 1\b|:2:/);
+  assert.match(text.stdout, /^3 +\S+$/m);
+
+  const allBad = join(dir, 'all-bad.csv');
+  writeFileSync(allBad, `${header}\n${cells.join(',')}\n`);
+  const none = await cli([...args, allBad]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /1 row\(s\) of .*all-bad\.csv cannot be read \(no row left to predict\)/);
+});
+
 test('predict --url asks a running server and prints the same answer', async () => {
   const { openStore } = await import('../store/index.ts');
   const { startServer } = await import('../serve/server.ts');

@@ -3,7 +3,7 @@ import { AimassError, isAimassError } from '../../core/errors.ts';
 import type { Column, Frame } from '../../data/frame.ts';
 import { readCsv, readJsonArray, readNdjson } from '../../data/index.ts';
 import type { ReadReport } from '../../data/read-report.ts';
-import type { ColumnSpec } from '../../data/schema.ts';
+import type { ColumnSpec, SchemaOverride } from '../../data/schema.ts';
 
 /** How the time column's values are written: `auto` decides from numeric values' magnitude. */
 export type TimeUnitChoice = 'auto' | 'seconds' | 'milliseconds' | 'iso';
@@ -16,6 +16,10 @@ export interface ReadTableOptions {
   readonly timeColumn?: string | null;
   /** Default `auto`. */
   readonly timeUnit?: TimeUnitChoice;
+  /** Types known beforehand (e.g. a model's input columns); other columns are inferred. */
+  readonly columns?: SchemaOverride;
+  /** Rejected-row examples kept in the report (the reader's default, 20, when unset). */
+  readonly maxRejectedExamples?: number;
 }
 
 export interface ReadTableResult {
@@ -39,13 +43,19 @@ const MILLIS_MAX = 1e14;
 export async function readTable(file: string, options: ReadTableOptions = {}): Promise<ReadTableResult> {
   const { keyColumn = null, timeColumn = null } = options;
   const unit = options.timeUnit ?? 'auto';
-  const schema: Record<string, ColumnSpec> = {};
+  const schema: Record<string, ColumnSpec> = { ...options.columns };
   if (keyColumn !== null) schema[keyColumn] = { type: 'category' };
   if (timeColumn !== null && unit !== 'auto')
     schema[timeColumn] = unit === 'iso' ? { type: 'time' } : { type: 'time', unit };
   let result: { frame: Frame; report: ReadReport };
   try {
-    const readOptions = { fileName: file, schema };
+    const readOptions = {
+      fileName: file,
+      schema,
+      ...(options.maxRejectedExamples === undefined
+        ? {}
+        : { maxRejectedExamples: options.maxRejectedExamples }),
+    };
     const extension = extname(file).toLowerCase();
     if (extension === '.csv' || extension === '.tsv' || extension === '.txt')
       result = await readCsv(file, readOptions);
