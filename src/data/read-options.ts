@@ -29,6 +29,10 @@ export interface ReadOptions {
    * FILE_INVALID instead of being buffered without end (e.g. after an unclosed quote). Default: 16 MiB.
    */
   maxRowBytes?: number;
+  /** Line number of the input's first line (the input is a piece of a longer file). Default: 1. */
+  firstLine?: number;
+  /** Record each accepted row's line in `report.rowLines` (so later checks can name the line). Default: false. */
+  rowLines?: boolean;
 }
 
 export interface ResolvedReadOptions {
@@ -41,6 +45,8 @@ export interface ResolvedReadOptions {
   maxRejectedExamples: number;
   maxQuarantineRows: number;
   maxRowBytes: number;
+  firstLine: number;
+  rowLines: boolean;
 }
 
 export const READ_DEFAULTS: ResolvedReadOptions = {
@@ -53,6 +59,8 @@ export const READ_DEFAULTS: ResolvedReadOptions = {
   maxRejectedExamples: 20,
   maxQuarantineRows: 1000,
   maxRowBytes: 16 * 1024 * 1024,
+  firstLine: 1,
+  rowLines: false,
 };
 
 const READ_RULES: Record<keyof ResolvedReadOptions, FieldRule> = {
@@ -65,6 +73,8 @@ const READ_RULES: Record<keyof ResolvedReadOptions, FieldRule> = {
   maxRejectedExamples: { type: 'number', min: 0, integer: true },
   maxQuarantineRows: { type: 'number', min: 0, integer: true },
   maxRowBytes: { type: 'number', min: 1, integer: true },
+  firstLine: { type: 'number', min: 1, integer: true },
+  rowLines: { type: 'boolean' },
 };
 
 /** Validates and defaults reader options (PARAM_INVALID names the bad field). */

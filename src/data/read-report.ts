@@ -57,12 +57,16 @@ export interface ReadReport {
   /** CSV only: the delimiter used (given or detected). */
   readonly delimiter?: string;
   readonly warnings: readonly string[];
+  /** With `rowLines`: the line of each accepted row, in frame order (0 when the input has no lines). */
+  readonly rowLines?: Int32Array;
 }
 
 export interface IssueLimits {
   maxRejectedExamples: number;
   maxQuarantineRows: number;
   onBadValue: BadValuePolicy;
+  /** Keep the line of each accepted row (see `ReadReport.rowLines`). */
+  rowLines?: boolean;
 }
 
 /** Collects counts, examples and quarantined rows while a reader runs. */
@@ -78,12 +82,28 @@ export class ReportBuilder {
   readonly examples: RowIssue[] = [];
   readonly quarantine: QuarantinedRow[] = [];
   readonly warnings: string[] = [];
+  private lines: Int32Array | null;
 
   constructor(
     readonly file: string,
     readonly format: ReadReport['format'],
     private readonly limits: IssueLimits,
-  ) {}
+  ) {
+    this.lines = limits.rowLines ? new Int32Array(1024) : null;
+  }
+
+  /** Counts an accepted row (and keeps its line when asked to). */
+  accept(line: number | undefined): void {
+    const lines = this.lines;
+    if (lines !== null) {
+      if (this.rowsAccepted === lines.length) {
+        this.lines = new Int32Array(lines.length * 2);
+        this.lines.set(lines);
+      }
+      (this.lines as Int32Array)[this.rowsAccepted] = line ?? 0;
+    }
+    this.rowsAccepted++;
+  }
 
   /**
    * Records an issue. With `onBadValue: 'fail'` it throws ROW_INVALID instead; a `raw` text means
@@ -138,6 +158,7 @@ export class ReportBuilder {
       schema,
       ...(delimiter === undefined ? {} : { delimiter }),
       warnings: this.warnings,
+      ...(this.lines === null ? {} : { rowLines: this.lines.slice(0, this.rowsAccepted) }),
     };
   }
 }

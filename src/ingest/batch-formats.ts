@@ -15,10 +15,15 @@ import type { BatchSchema } from './read-schema.ts';
 
 export type BatchFormat = 'csv' | 'ndjson' | 'json';
 
-/** The reader options every source uses: bad values reject their row, rejected rows are kept. */
-function readOptions(name: string, schema: BatchSchema): ReadOptions {
+/**
+ * The reader options every source uses: bad values reject their row, rejected rows are kept, and
+ * accepted rows keep their line (rows refused after reading name it).
+ */
+function readOptions(name: string, schema: BatchSchema, firstLine = 1): ReadOptions {
   return {
     fileName: name,
+    firstLine,
+    rowLines: true,
     schema: schema.schema,
     typeHints: schema.typeHints,
     onBadValue: 'reject-row',
@@ -27,14 +32,18 @@ function readOptions(name: string, schema: BatchSchema): ReadOptions {
   };
 }
 
-/** A batch held in memory (an HTTP body, an MQTT batch, a tail's new lines). */
+/**
+ * A batch held in memory (an HTTP body, an MQTT batch, a tail's new lines); `firstLine` is the
+ * line in its file of the batch's first line, so reported lines are the file's.
+ */
 export function readBatchBytes(
   bytes: Uint8Array,
   format: BatchFormat,
   name: string,
   schema: BatchSchema,
+  firstLine = 1,
 ): ReadResult {
-  const options = readOptions(name, schema);
+  const options = readOptions(name, schema, firstLine);
   if (format === 'csv') return readCsvSync(bytes, options);
   if (format === 'json') return readJsonArraySync(bytes, options);
   return readNdjsonSync(bytes, options);

@@ -36,7 +36,12 @@ export interface EntityChunks {
 export function toEntityChunks(
   frame: Frame,
   layout: Pick<IngestLayout, 'key' | 'time'>,
-  options: { source: string; timeUnit: TimeUnitChoice },
+  options: {
+    source: string;
+    timeUnit: TimeUnitChoice;
+    /** Line of each frame row in its input (0: unknown), so a refused row names its line. */
+    rowLines?: Int32Array;
+  },
 ): EntityChunks {
   if (frame.rowCount === 0) return { chunks: [], rowsStored: 0, rejected: [], columns: [] };
   const keyColumn = frame.columns.find((c) => c.name === layout.key);
@@ -100,14 +105,18 @@ export function toEntityChunks(
         continue;
       }
       const code = keyColumn.codes[i];
+      const line = options.rowLines?.[i] || null;
       rejected.push({
         issue: issues[i],
         quarantine: {
           source: options.source,
-          line: null,
+          line,
           column: reasonColumn[i],
           key: code >= 0 ? keyColumn.dictionary[code].slice(0, 256) : null,
-          reason: `${options.source}: accepted row ${i + 1}: ${reasons[i]}`,
+          reason:
+            line === null
+              ? `${options.source}: accepted row ${i + 1}: ${reasons[i]}`
+              : `${options.source}:${line}: ${reasons[i]}`,
           raw: rowText(frame, i),
         },
       });

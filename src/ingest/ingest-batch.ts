@@ -83,7 +83,11 @@ export async function ingestBatch(
   for (let attempt = 0; ; attempt++) {
     const schema = batchSchema(layout, await store.dataColumns(fleet), timeUnit);
     const result = await readWithRoles(read, schema, layout);
-    const entities = toEntityChunks(result.frame, layout, { source: options.source, timeUnit });
+    const entities = toEntityChunks(result.frame, layout, {
+      source: options.source,
+      timeUnit,
+      rowLines: result.report.rowLines,
+    });
     const quarantine: NewQuarantineRow[] = result.report.quarantine.map((q) => ({
       source: options.source,
       line: q.line ?? q.row,
@@ -105,7 +109,7 @@ export async function ingestBatch(
     for (const r of entities.rejected) {
       if (examples.length >= MAX_EXAMPLES) break;
       examples.push({
-        line: null,
+        line: r.quarantine.line,
         row: 0,
         column: r.quarantine.column,
         reason: r.issue,

@@ -42,6 +42,7 @@ export class CsvReader implements PushReader {
   ) {
     this.missing = createMissingMatcher(options.missingTokens);
     this.report = new ReportBuilder(options.fileName, 'csv', options);
+    this.line = options.firstLine;
     if (options.delimiter !== null) this.delimiter = options.delimiter.charCodeAt(0);
   }
 
@@ -174,7 +175,7 @@ export class CsvReader implements PushReader {
     }
     if (loop.badColumns.length === 0 && fields.length === loop.columns.length && !row.unterminated) {
       store.commitRow();
-      report.rowsAccepted++;
+      report.accept(line);
     } else finishBadRow(loop, line, fields.length, row.unterminated, () => raw);
   }
 

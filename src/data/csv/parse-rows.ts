@@ -240,7 +240,7 @@ export function parseRows(
     report.rowsRead++;
     if (bad === 0 && col === columnCount && !unterminated) {
       store.commitRow();
-      report.rowsAccepted++;
+      report.accept(line);
     } else {
       finishBadRow(state, line, col, unterminated, () => decodeUtf8(buf, rowStart, contentEnd));
     }
@@ -330,7 +330,7 @@ export function finishBadRow(
     }
     clearRow(state);
     store.commitRow();
-    report.rowsAccepted++;
+    report.accept(line);
     return;
   } else {
     const column = columns[state.badColumns[0]];

@@ -319,3 +319,15 @@ test('readCsv accepts bytes in memory; fail mode also stops at a wrong field cou
     (e) => isAimassError(e, 'ROW_INVALID') && e.context.line === 3 && e.context.reason === 'field-count',
   );
 });
+
+test('firstLine numbers a piece of a longer file; rowLines holds each accepted row line', () => {
+  const text = 'id,n\n1,1\n2,"x\ny"\n3,3\n\n4,4\n';
+  const { report } = parseCsvText(text, { firstLine: 10, rowLines: true, schema: { n: { type: 'number' } } });
+  // Header on 10, rows on 11, 12-13 (rejected), 14, blank 15, 16.
+  assert.deepEqual([...(report.rowLines ?? [])], [11, 14, 16]);
+  assert.equal(report.quarantine[0].line, 12);
+  assert.match(report.quarantine[0].message, /:12:/);
+  // The same after the inference sample (the byte loop of parse-rows.ts).
+  const late = parseCsvText(text, { firstLine: 10, rowLines: true, inferRows: 1, schema: { n: { type: 'number' } } });
+  assert.deepEqual([...(late.report.rowLines ?? [])], [11, 14, 16]);
+});

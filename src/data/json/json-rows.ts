@@ -139,7 +139,7 @@ export class JsonRowSink {
     }
     if (badCells.length === 0) {
       store.commitRow();
-      report.rowsAccepted++;
+      report.accept(record.line);
       return;
     }
     const detail = (c: number) => ({
@@ -150,7 +150,7 @@ export class JsonRowSink {
     if (this.onBadValue === 'missing') {
       for (const c of badCells) report.issue(where, 'bad-value', detail(c), null);
       store.commitRow();
-      report.rowsAccepted++;
+      report.accept(record.line);
       return;
     }
     store.rejectRow();

@@ -160,3 +160,17 @@ test('JSON values: coercions per column type and onBadValue missing', () => {
     ],
   );
 });
+
+test('NDJSON: firstLine numbers a piece of a longer file; rowLines holds each accepted row line', () => {
+  const text = '{"id":"a"}\n\n{"id":\n{"id":"b"}\n';
+  const { report } = parseNdjsonText(text, { firstLine: 41, rowLines: true });
+  assert.deepEqual([...(report.rowLines ?? [])], [41, 44]);
+  assert.equal(report.quarantine[0].line, 43);
+  assert.match(report.quarantine[0].message, /:43: not valid JSON/);
+  assert.equal(parseNdjsonText(text).report.rowLines, undefined, 'rowLines only when asked for');
+  // More rows than the initial line buffer holds.
+  const many = Array.from({ length: 3000 }, (_, i) => `{"i":${i}}`).join('\n');
+  const lines = parseNdjsonText(many, { rowLines: true }).report.rowLines ?? new Int32Array(0);
+  assert.equal(lines.length, 3000);
+  assert.equal(lines[2999], 3000);
+});

@@ -49,6 +49,7 @@ class NdjsonReader implements PushReader {
   ) {
     this.missing = createMissingMatcher(options.missingTokens);
     this.report = new ReportBuilder(options.fileName, 'ndjson', options);
+    this.line = options.firstLine;
   }
 
   get nextLine(): number {
