@@ -328,6 +328,11 @@ test('firstLine numbers a piece of a longer file; rowLines holds each accepted r
   assert.equal(report.quarantine[0].line, 12);
   assert.match(report.quarantine[0].message, /:12:/);
   // The same after the inference sample (the byte loop of parse-rows.ts).
-  const late = parseCsvText(text, { firstLine: 10, rowLines: true, inferRows: 1, schema: { n: { type: 'number' } } });
+  const late = parseCsvText(text, {
+    firstLine: 10,
+    rowLines: true,
+    inferRows: 1,
+    schema: { n: { type: 'number' } },
+  });
   assert.deepEqual([...(late.report.rowLines ?? [])], [11, 14, 16]);
 });
