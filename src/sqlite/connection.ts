@@ -41,22 +41,46 @@ export function openSqlite(options: SqliteOptions): SqliteDatabase {
       value: synchronous,
     });
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  try {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    const db = new Database(options.path, { timeout: busyTimeoutMs });
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${synchronous}`);
-      db.pragma('foreign_keys = ON');
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      return configure(new Database(options.path, { timeout: busyTimeoutMs }), synchronous, busyTimeoutMs);
     } catch (error) {
-      db.close();
-      throw error;
+      // Opening right after another process died mid-write (WAL recovery) or while another
+      // opener switches the journal mode can fail with SQLITE_BUSY without SQLite calling the
+      // busy handler, so the wait the busy timeout promises is done here.
+      if (isBusy(error) && Date.now() < deadline) {
+        sleepSync(Math.min(200, 5 * 2 ** attempt));
+        continue;
+      }
+      throw storeError(error, `cannot open SQLite database ${options.path}`, { file: options.path });
     }
+  }
+}
+
+function configure(db: SqliteDatabase, synchronous: string, busyTimeoutMs: number): SqliteDatabase {
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     return db;
   } catch (error) {
-    throw storeError(error, `cannot open SQLite database ${options.path}`, { file: options.path });
+    db.close();
+    throw error;
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks the thread: opening is synchronous (better-sqlite3), so the retry wait is too. */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /**
@@ -119,8 +143,7 @@ export function storeError(
 ): AimassError {
   if (isAimassError(error)) return error;
   const code = (error as { code?: unknown })?.code;
-  const retryable =
-    typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  const retryable = isBusy(error);
   const detail = error instanceof Error ? error.message : String(error);
   return new AimassError(
     'STORE_ERROR',
